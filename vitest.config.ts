@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // Integration suites start real engines (DynamoDB Local, fauxqs, SES local).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' },
+  },
+});
