@@ -176,7 +176,8 @@ const queues = {
     description:
       'Calls to other systems (CRM, ERP, shop, POS, WMS, Slack, PagerDuty, mail), one message group per target record.',
     fifo: true,
-    visibilityTimeoutSeconds: 180,
+    // 6x the dispatcher's timeout, as AWS advises; retries set their own delay.
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 8,
     retentionDays: 14,
   },
@@ -216,8 +217,9 @@ const functions = {
     description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',
     entry: 'functions/dispatcher/handler.ts',
     memoryMb: 512,
-    timeoutSeconds: 30,
-    tables: { records: 'readwrite', syncLog: 'readwrite' },
+    // A batch of 5 calls with an 8 s HTTP timeout each fits with room to spare.
+    timeoutSeconds: 60,
+    tables: { records: 'readwrite', syncLog: 'readwrite', idempotency: 'readwrite' },
     queues: { outbound: 'consume' },
     integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
     sendsMail: true,
@@ -238,7 +240,7 @@ const routes: readonly RouteSpec[] = [
 const streamConsumers: readonly StreamConsumerSpec[] = [];
 
 const queueConsumers: readonly QueueConsumerSpec[] = [
-  { queue: 'outbound', function: 'dispatcher', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+  { queue: 'outbound', function: 'dispatcher', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
 ];
 
 const schedules: readonly ScheduleSpec[] = [];

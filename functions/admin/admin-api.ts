@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { listConflicts } from '../shared/conflicts/conflict-store.js';
+import { HttpError, json } from '../shared/http/responses.js';
+import { recordId, recordType } from '../shared/records/record.js';
+import { findByExternalId, getRecord, writeLocalRecord } from '../shared/records/repository.js';
+import { listSyncEvents } from '../shared/sync-log/sync-events.js';
+
+/**
+ * The admin API: what an operator (or a test) needs to look into the store
+ * and to write a local record as an internal app would. The bearer-token
+ * authorizer has already run; this module only routes and validates.
+ */
+const MAX_BODY_BYTES = 100_000;
+
+const pathOf = z.object({ type: recordType, id: recordId.optional() });
+const lookupQuery = z.object({ source: z.string().min(1, 'is required'), external_id: z.string().min(1, 'is required') });
+const eventsQuery = z.object({ record_id: recordId });
+const conflictsQuery = z.object({ status: z.enum(['pending', 'resolved', 'escalated']).default('pending') });
+const recordBody = z.record(z.string(), z.unknown());
+
+/** Parse or answer 400 naming the first failing field. */
+const parseOr400 = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message }));
+  const first = issues[0];
+  throw new HttpError(400, `Invalid ${what}: ${first ? `${first.path} ${first.message}` : 'bad value'}`, { issues });
+};
+
+const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
+  if (!event.body) throw new HttpError(400, 'A JSON object body is required');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new HttpError(413, `Body is larger than ${MAX_BODY_BYTES} bytes`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'Body is not valid JSON');
+  }
+};
+
+const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
+  'GET /admin/records/{type}/{id}': async (event) => {
+    const { type, id } = parseOr400(pathOf.required(), event.pathParameters, 'path');
+    const record = await getRecord(type, id);
+    if (!record) throw new HttpError(404, `No ${type} with id ${id}`);
+    return json(200, record);
+  },
+  'GET /admin/records/{type}': async (event) => {
+    const { type } = parseOr400(pathOf, event.pathParameters, 'path');
+    const { source, external_id } = parseOr400(lookupQuery, event.queryStringParameters ?? {}, 'query');
+    const record = await findByExternalId(type, source, external_id);
+    return json(200, { items: record ? [record] : [] });
+  },
+  'PUT /admin/records/{type}/{id}': async (event) => {
+    const { type, id } = parseOr400(pathOf.required(), event.pathParameters, 'path');
+    const data = parseOr400(recordBody, readJsonBody(event), 'body');
+    const record = await writeLocalRecord(type, id, data, 'local');
+    return json(200, record);
+  },
+  'GET /admin/events': async (event) => {
+    const { record_id } = parseOr400(eventsQuery, event.queryStringParameters ?? {}, 'query');
+    return json(200, { items: await listSyncEvents(record_id) });
+  },
+  'GET /admin/conflicts': async (event) => {
+    const { status } = parseOr400(conflictsQuery, event.queryStringParameters ?? {}, 'query');
+    return json(200, { items: await listConflicts(status) });
+  },
+};
+
+/**
+ * Routes an admin request by its API Gateway route key.
+ *
+ * @example
+ * await handleAdminRequest({ routeKey: 'GET /admin/events', queryStringParameters: { record_id: 'c-1' }, ... });
+ */
+const handleAdminRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const route = routes[event.routeKey];
+  if (!route) throw new HttpError(404, `No admin route ${event.routeKey}`);
+  return route(event);
+};
+
+/** Adds an admin route; tools register theirs (e.g. inventory levels) beside these. */
+const registerAdminRoute = (routeKey: string, route: (typeof routes)[string]): void => {
+  routes[routeKey] = route;
+};
+
+export { handleAdminRequest, registerAdminRoute, parseOr400 };

@@ -1,0 +1,113 @@
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import { topology } from '../../lib/topology.js';
+import { loadIntegration } from '../shared/config/secrets.js';
+import { outboundMessage, type OutboundMessage } from '../shared/outbound/message.js';
+import { outboundActions } from '../shared/outbound/actions.js';
+import { deliveredVersion, markDelivered } from '../shared/outbound/delivered-versions.js';
+import { sendMail } from '../shared/outbound/mailer.js';
+import { logger, metrics } from '../shared/observability.js';
+import { sqs } from '../shared/store/aws-clients.js';
+import { queueUrl } from '../shared/store/names.js';
+import { appendSyncEvent } from '../shared/sync-log/sync-events.js';
+import { type DeliveryOutcome, type DeliveryPorts, deliver } from './deliver.js';
+
+/**
+ * Thrown to hand a record back to SQS after its visibility was set to the
+ * retry delay: the partial batch response lists it and SQS shows it again
+ * when the delay is over (or moves it to the DLQ after maxReceiveCount).
+ */
+class RetryLater extends Error {
+  override name = 'RetryLater';
+}
+
+const { maxReceiveCount } = topology.queues.outbound;
+
+/** The real ports: fetch, SES, Secrets Manager (or env), DynamoDB. */
+const dispatcherPorts = (): DeliveryPorts => ({
+  fetch: globalThis.fetch,
+  sendMail,
+  settingsOf: (name) => loadIntegration(name),
+  deliveredVersion,
+  markDelivered,
+  actions: outboundActions,
+  random: Math.random,
+  now: Date.now,
+  timeoutMs: Number(process.env.OUTBOUND_TIMEOUT_MS ?? 8000),
+  backoffBaseSeconds: Number(process.env.OUTBOUND_BACKOFF_BASE_SECONDS ?? 5),
+});
+
+const describe = (message: OutboundMessage): string =>
+  message.request.kind === 'mail'
+    ? `MAIL ${message.request.subject}`
+    : `${message.request.method} ${message.request.path || '/'}`;
+
+const logAttempt = async (message: OutboundMessage, attempt: number, outcome: DeliveryOutcome): Promise<void> => {
+  const status = 'status' in outcome ? outcome.status : undefined;
+  const reason = 'reason' in outcome ? outcome.reason : undefined;
+  const delay = outcome.kind === 'retry' ? outcome.delaySeconds : undefined;
+  const lastTry = outcome.kind === 'retry' && attempt >= maxReceiveCount;
+  const fields = {
+    message_id: message.id,
+    group: message.group,
+    integration: message.request.integration,
+    request: describe(message),
+    outcome: outcome.kind,
+    status,
+    reason,
+    attempt,
+    retry_in_seconds: delay,
+    ...message.context,
+  };
+  if (outcome.kind === 'rejected') logger.error('outbound call rejected permanently', fields);
+  else if (lastTry) logger.error('outbound call failed on its last attempt; moving to the DLQ', fields);
+  else if (outcome.kind === 'retry') logger.warn('outbound call will be retried', fields);
+  else logger.info('outbound call', fields);
+  metrics.addMetric(`Outbound_${outcome.kind}`, MetricUnit.Count, 1);
+
+  await appendSyncEvent({
+    direction: 'outbound',
+    source: message.request.integration,
+    event: describe(message),
+    record_type: String(message.context.record_type ?? message.request.integration),
+    record_id: String(message.context.record_id ?? message.group),
+    outcome: lastTry ? 'dead-lettered' : outcome.kind,
+    delivery_id: message.id,
+    detail: { status, attempt, reason, retry_in_seconds: delay },
+  });
+};
+
+/**
+ * Handles one SQS record of the outbound queue: parse, deliver, log the
+ * attempt, and either finish (delete) or hand it back with a delay.
+ */
+const dispatchRecord = async (record: SQSRecord, ports: DeliveryPorts): Promise<void> => {
+  const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
+  let message: OutboundMessage;
+  try {
+    message = outboundMessage.parse(JSON.parse(record.body));
+  } catch (error) {
+    // Producers validate with the same schema, so this is not ours to retry: keep it visible in the log.
+    logger.error('outbound message is malformed and was dropped', {
+      sqs_message_id: record.messageId,
+      error: error as Error,
+      body: record.body.slice(0, 2000),
+    });
+    metrics.addMetric('Outbound_malformed', MetricUnit.Count, 1);
+    return;
+  }
+  const outcome = await deliver(message, attempt, ports);
+  await logAttempt(message, attempt, outcome);
+  if (outcome.kind !== 'retry') return;
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl('outbound'),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: outcome.delaySeconds,
+    }),
+  );
+  throw new RetryLater(`${describe(message)}: ${outcome.reason}; retry in ${outcome.delaySeconds} s`);
+};
+
+export { dispatchRecord, dispatcherPorts };

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * A local business record as stored in the `records` table: an envelope the
+ * sync tools own around `data`, the business fields in our own names.
+ *
+ * Versions, not clocks, decide what is newer on our side: `version` grows by
+ * one on every change of `data`, and `synced_version` is the version the
+ * outside system last acknowledged. A record with `version > synced_version`
+ * has a local change the outside system has not seen yet; `base_data` then
+ * holds the last data both sides agreed on (for a three-way merge), and is
+ * removed again once they agree.
+ *
+ * `origin` says who made the last write (`local`, `admin`, `crm`, `sync`);
+ * stream consumers filter on it so a change is never pushed back to the
+ * system it came from.
+ */
+const recordId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only');
+
+const recordType = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _');
+
+export const origins = ['local', 'crm', 'erp', 'ecommerce', 'pos', 'wms', 'hr', 'sync'] as const;
+export type Origin = (typeof origins)[number];
+
+export type RecordData = Record<string, unknown>;
+
+export interface StoredRecord {
+  readonly pk: string;
+  readonly record_type: string;
+  readonly record_id: string;
+  readonly data: RecordData;
+  readonly version: number;
+  readonly origin: Origin;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly external_id?: string;
+  readonly external_source?: string;
+  readonly ext_key?: string;
+  readonly match_key?: string;
+  readonly synced_at?: string;
+  readonly synced_version?: number;
+  readonly base_data?: RecordData;
+  readonly remote_updated_at?: string;
+  readonly last_delivery_id?: string;
+  readonly sync_status?: string;
+  readonly deleted_at?: string;
+  readonly deleted_from?: string;
+}
+
+/** The partition key of a record: one item per type and id. */
+const recordKey = (type: string, id: string): string => `${type}#${id}`;
+
+/** The `byExternalId` index key: our record for a vendor's id. */
+const externalKey = (type: string, source: string, externalId: string): string => `${type}#${source}#${externalId}`;
+
+/**
+ * The `byMatchKey` index key, used to link a vendor's record to one of ours
+ * before the vendor id is known (a contact by email, an account by name).
+ * Values are normalised so `Ana@X.com ` and `ana@x.com` match.
+ */
+const matchKey = (type: string, field: string, value: string): string =>
+  `${type}#${field}#${value.trim().toLowerCase()}`;
+
+export { recordId, recordType, recordKey, externalKey, matchKey };
