@@ -33,8 +33,11 @@ export interface HttpAnswer {
  * sending (or skip it), and act on a successful answer.
  */
 export interface OutboundAction {
-  prepare?(message: OutboundMessage): Promise<HttpRequestSpec | MailRequestSpec | { readonly skip: string }>;
-  afterSuccess?(message: OutboundMessage, answer: HttpAnswer): Promise<void>;
+  /** `state` is handed to `afterSuccess` as is (e.g. the record version that was sent). */
+  prepare?(
+    message: OutboundMessage,
+  ): Promise<{ readonly request: HttpRequestSpec | MailRequestSpec; readonly state?: unknown } | { readonly skip: string }>;
+  afterSuccess?(message: OutboundMessage, answer: HttpAnswer, state: unknown): Promise<void>;
 }
 
 export interface DeliveryPorts {
@@ -189,19 +192,20 @@ const deliver = async (message: OutboundMessage, attempt: number, ports: Deliver
   }
   const action = message.action ? ports.actions[message.action.name] : undefined;
   if (message.action && !action) throw new Error(`Unknown outbound action ${message.action.name}`);
-  const prepared = action?.prepare ? await action.prepare(message) : message.request;
+  const prepared = action?.prepare ? await action.prepare(message) : { request: message.request };
   if ('skip' in prepared) return { kind: 'skipped', reason: prepared.skip };
+  const { request, state } = prepared;
 
   let outcome: DeliveryOutcome;
   let answer: HttpAnswer | undefined;
-  if (prepared.kind === 'mail') {
-    outcome = await callMail(prepared, attempt, ports);
+  if (request.kind === 'mail') {
+    outcome = await callMail(request, attempt, ports);
   } else {
-    ({ outcome, answer } = await callHttp(prepared, attempt, ports));
+    ({ outcome, answer } = await callHttp(request, attempt, ports));
   }
   if (outcome.kind === 'delivered') {
     if (message.supersede) await ports.markDelivered(message.supersede.key, message.supersede.version);
-    if (action?.afterSuccess) await action.afterSuccess(message, answer ?? { status: outcome.status, body: undefined });
+    if (action?.afterSuccess) await action.afterSuccess(message, answer ?? { status: outcome.status, body: undefined }, state);
   }
   return outcome;
 };

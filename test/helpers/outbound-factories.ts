@@ -16,11 +16,11 @@ export const anOutboundMessage = (overrides: Partial<OutboundMessageInput> = {})
 export const fakeDeliveryPorts = (overrides: Partial<DeliveryPorts> = {}): DeliveryPorts => ({
   fetch: vi.fn(async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } })),
   sendMail: vi.fn(async () => undefined),
-  settingsOf: vi.fn(async (name: string) =>
-    name === 'mail'
-      ? { ok: true as const, settings: { from: 'sync@example.com' } }
-      : { ok: true as const, settings: { apiUrl: 'http://crm.test/', apiKey: 'k-123', webhookSecret: 'whsec_x' } },
-  ),
+  settingsOf: vi.fn(async (name: string) => {
+    const settings: Record<string, string> =
+      name === 'mail' ? { from: 'sync@example.com' } : { apiUrl: 'http://crm.test/', apiKey: 'k-123', webhookSecret: 'whsec_x' };
+    return { ok: true as const, settings };
+  }),
   deliveredVersion: vi.fn(async () => undefined),
   markDelivered: vi.fn(async () => undefined),
   actions: {},

@@ -121,7 +121,10 @@ describe('Function: deliver()', () => {
       fetch: answering(201, { 'content-type': 'application/json' }, '{"id":"crm-77"}'),
       actions: {
         'test.create': {
-          prepare: async () => ({ kind: 'http', integration: 'crm', method: 'POST', path: '/api/contacts' }),
+          prepare: async () => ({
+            request: { kind: 'http', integration: 'crm', method: 'POST', path: '/api/contacts' },
+            state: { version: 3 },
+          }),
           afterSuccess,
         },
       },
@@ -132,7 +135,7 @@ describe('Function: deliver()', () => {
     // Assess
     const [url, init] = vi.mocked(ports.fetch).mock.calls[0] as [string, RequestInit];
     expect([init.method, url]).toEqual(['POST', 'http://crm.test/api/contacts']);
-    expect(afterSuccess).toHaveBeenCalledWith(message, { status: 201, body: { id: 'crm-77' } });
+    expect(afterSuccess).toHaveBeenCalledWith(message, { status: 201, body: { id: 'crm-77' } }, { version: 3 });
   });
 
   it('sends mail from the configured sender', async () => {

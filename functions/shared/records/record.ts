@@ -48,6 +48,9 @@ export interface StoredRecord {
   readonly synced_at?: string;
   readonly synced_version?: number;
   readonly base_data?: RecordData;
+  /** Our fields as last pushed to the outside system, to recognise its echo. */
+  readonly pushed_data?: RecordData;
+  readonly conflict_id?: string;
   readonly remote_updated_at?: string;
   readonly last_delivery_id?: string;
   readonly sync_status?: string;

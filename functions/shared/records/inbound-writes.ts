@@ -1,0 +1,188 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { InboundChange } from '../sync/inbound-rules.js';
+import { dynamo } from '../store/aws-clients.js';
+import { tableName } from '../store/names.js';
+import { type RecordData, type StoredRecord, externalKey, recordKey } from './record.js';
+import { matchKeyOf } from './repository.js';
+
+/**
+ * The writes an inbound change can make, each one conditional on the record
+ * being exactly as the caller read it (`version`, and the last remote change
+ * time). When the condition fails the caller reads again and decides again:
+ * that is how two racing changes, or two copies of one delivery, end with
+ * exactly one effect.
+ *
+ * Every write stamps `origin` with the source and never bumps `version`
+ * unless `data` changes, so stream consumers can tell data changes from
+ * bookkeeping.
+ */
+export class RecordMovedError extends Error {
+  override name = 'RecordMovedError';
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  (error as Error).name === 'ConditionalCheckFailedException' ||
+  (error as Error).name === 'TransactionCanceledException';
+
+/** Runs a conditional write, turning a failed condition into {@link RecordMovedError}. */
+const guarded = async <T>(write: () => Promise<T>): Promise<T> => {
+  try {
+    return await write();
+  } catch (error) {
+    if (isConditionFailure(error)) throw new RecordMovedError('The record changed while the change was applied');
+    throw error;
+  }
+};
+
+/** Condition: the record is as it was read. */
+const unchangedSince = (record: StoredRecord) => ({
+  expression:
+    '#version = :readVersion AND ' +
+    (record.remote_updated_at ? 'remote_updated_at = :readRemote' : 'attribute_not_exists(remote_updated_at)'),
+  values: { ':readVersion': record.version, ...(record.remote_updated_at ? { ':readRemote': record.remote_updated_at } : {}) },
+});
+
+const linkFields = (change: InboundChange) => ({
+  external_id: change.externalId,
+  external_source: change.source,
+  ext_key: externalKey(change.recordType, change.source, change.externalId),
+});
+
+/** A record born at the source: our id derives from theirs, so racing copies collide on one key. */
+const createFromRemote = async (recordId: string, change: InboundChange, now: string): Promise<StoredRecord> => {
+  const match = matchKeyOf(change.recordType, change.data);
+  const item: StoredRecord = {
+    pk: recordKey(change.recordType, recordId),
+    record_type: change.recordType,
+    record_id: recordId,
+    data: change.data,
+    version: 1,
+    synced_version: 1,
+    origin: change.source as StoredRecord['origin'],
+    created_at: now,
+    updated_at: now,
+    synced_at: now,
+    remote_updated_at: change.timestamp,
+    last_delivery_id: change.deliveryId,
+    sync_status: 'synced',
+    ...linkFields(change),
+    ...(match ? { match_key: match } : {}),
+    ...(change.event === 'deleted' ? { deleted_at: now, deleted_from: change.source } : {}),
+  };
+  await guarded(() =>
+    dynamo().send(
+      new PutCommand({ TableName: tableName('records'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    ),
+  );
+  return item;
+};
+
+/**
+ * Applies the change's fields over ours (fields it does not carry stay), as
+ * a new version the source has by definition acknowledged. Links the record
+ * to the source's id if it was matched by email or name.
+ */
+const applyRemote = async (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  options: { readonly delete?: boolean } = {},
+): Promise<StoredRecord> => {
+  const data: RecordData = options.delete ? record.data : { ...record.data, ...change.data };
+  const match = matchKeyOf(change.recordType, data);
+  const guard = unchangedSince(record);
+  const linkCondition = 'attribute_not_exists(external_id) OR external_id = :ext';
+  const out = await guarded(() =>
+    dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('records'),
+        Key: { pk: record.pk },
+        ConditionExpression: `${guard.expression} AND (${linkCondition})`,
+        UpdateExpression: [
+          'SET #data = :data, #version = :next, synced_version = :next, origin = :source, updated_at = :now,',
+          'synced_at = :now, remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :synced,',
+          'external_id = :ext, external_source = :source, ext_key = :extKey',
+          match ? ', match_key = :match' : '',
+          options.delete ? ', deleted_at = :now, deleted_from = :source' : '',
+          ' REMOVE base_data, pushed_data, conflict_id',
+          options.delete ? '' : ', deleted_at, deleted_from',
+        ].join(''),
+        ExpressionAttributeNames: { '#data': 'data', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ...guard.values,
+          ':data': data,
+          ':next': record.version + 1,
+          ':source': change.source,
+          ':now': now,
+          ':ts': change.timestamp,
+          ':delivery': change.deliveryId,
+          ':synced': options.delete ? 'deleted' : 'synced',
+          ':ext': change.externalId,
+          ':extKey': externalKey(change.recordType, change.source, change.externalId),
+          ...(match ? { ':match': match } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    ),
+  );
+  return out.Attributes as StoredRecord;
+};
+
+/**
+ * Bookkeeping only, `data` and `version` untouched: remembers the remote
+ * change time and delivery, links the id, and with `acknowledge` marks our
+ * pending version as seen by the source (it reported the same values).
+ */
+const noteRemote = async (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  status: { readonly syncStatus: string; readonly acknowledge?: boolean; readonly conflictId?: string },
+): Promise<StoredRecord> => {
+  const guard = unchangedSince(record);
+  const out = await guarded(() =>
+    dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('records'),
+        Key: { pk: record.pk },
+        ConditionExpression: `${guard.expression} AND (attribute_not_exists(external_id) OR external_id = :ext)`,
+        UpdateExpression: [
+          'SET remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :status, synced_at = :now,',
+          'external_id = :ext, external_source = :source, ext_key = :extKey',
+          status.acknowledge ? ', synced_version = #version' : '',
+          status.conflictId ? ', conflict_id = :conflict' : '',
+          status.acknowledge ? ' REMOVE base_data' : '',
+        ].join(''),
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ...guard.values,
+          ':ts': change.timestamp,
+          ':delivery': change.deliveryId,
+          ':status': status.syncStatus,
+          ':now': now,
+          ':ext': change.externalId,
+          ':source': change.source,
+          ':extKey': externalKey(change.recordType, change.source, change.externalId),
+          ...(status.conflictId ? { ':conflict': status.conflictId } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    ),
+  );
+  return out.Attributes as StoredRecord;
+};
+
+/** Notes on the record a change we did not apply (stale), without a condition: it changes no data. */
+const noteSkipped = async (record: StoredRecord, outcome: string, now: string): Promise<void> => {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: tableName('records'),
+      Key: { pk: record.pk },
+      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET last_sync_outcome = :status, last_sync_attempt_at = :now',
+      ExpressionAttributeValues: { ':status': outcome, ':now': now },
+    }),
+  );
+};
+
+export { createFromRemote, applyRemote, noteRemote, noteSkipped, isConditionFailure };

@@ -1,0 +1,183 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { recordConflict } from '../conflicts/conflict-store.js';
+import {
+  RecordMovedError,
+  applyRemote,
+  createFromRemote,
+  noteRemote,
+  noteSkipped,
+} from '../records/inbound-writes.js';
+import type { StoredRecord } from '../records/record.js';
+import { findByExternalId, findUnlinkedMatch, getRecord } from '../records/repository.js';
+import { logger } from '../observability.js';
+import { dynamo } from '../store/aws-clients.js';
+import { tableName } from '../store/names.js';
+import { appendSyncEvent } from '../sync-log/sync-events.js';
+import { type InboundChange, type InboundDecision, decideInbound } from './inbound-rules.js';
+
+/**
+ * Applies one inbound change from an outside system: find our record, decide
+ * with {@link decideInbound}, make one conditional write, log the attempt.
+ * When the record moved between the read and the write (a racing change, or
+ * another copy of the same delivery), read and decide again.
+ *
+ * Every attempt, whatever its outcome, leaves one sync event.
+ */
+export type InboundResult =
+  | { readonly status: 'synced'; readonly record_id: string; readonly direction: 'inbound'; readonly changed: boolean }
+  | { readonly status: 'duplicate'; readonly record_id?: string }
+  | { readonly status: 'stale'; readonly record_id: string; readonly last_applied: string }
+  | { readonly status: 'conflict'; readonly record_id: string; readonly conflict_id: string };
+
+const MAX_ROUNDS = 8;
+
+/** Our id for a record the source created: derived from theirs, so racing copies meet on one key. */
+const localIdFor = (source: string, externalId: string): string =>
+  `${source}-${externalId.replace(/[^A-Za-z0-9._:@+-]/g, '_')}`.slice(0, 200);
+
+/**
+ * Our record for the source's id: the derived id first (strongly consistent),
+ * then the external-id index, then (for creates and updates) an unlinked
+ * record with the same email or name. Index hits are re-read consistently.
+ */
+const findRecord = async (change: InboundChange): Promise<StoredRecord | undefined> => {
+  const derived = await getRecord(change.recordType, localIdFor(change.source, change.externalId));
+  if (derived) return derived;
+  const linked = await findByExternalId(change.recordType, change.source, change.externalId);
+  if (linked) return getRecord(change.recordType, linked.record_id);
+  if (change.event === 'deleted') return undefined;
+  const match = await findUnlinkedMatch(change.recordType, change.data);
+  if (!match) return undefined;
+  logger.info('linking an inbound record to a local one by its match field', {
+    record_id: match.record_id,
+    external_id: change.externalId,
+  });
+  return getRecord(change.recordType, match.record_id);
+};
+
+/** Was this delivery already applied to the record (a redelivery that arrives after newer changes)? */
+const wasApplied = async (recordId: string, deliveryId: string): Promise<boolean> => {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('syncLog'),
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'delivery_id = :id AND #direction = :in AND #outcome IN (:synced, :conflict)',
+      ExpressionAttributeNames: { '#direction': 'direction', '#outcome': 'outcome' },
+      ExpressionAttributeValues: {
+        ':pk': `EVENTS#${recordId}`,
+        ':id': deliveryId,
+        ':in': 'inbound',
+        ':synced': 'synced',
+        ':conflict': 'conflict',
+      },
+      ScanIndexForward: false,
+    }),
+  );
+  return (out.Items?.length ?? 0) > 0;
+};
+
+const act = async (
+  record: StoredRecord | undefined,
+  decision: InboundDecision,
+  change: InboundChange,
+  now: string,
+): Promise<InboundResult> => {
+  switch (decision.kind) {
+    case 'duplicate':
+      return { status: 'duplicate', record_id: record?.record_id };
+    case 'stale': {
+      const current = record as StoredRecord;
+      if (await wasApplied(current.record_id, change.deliveryId)) return { status: 'duplicate', record_id: current.record_id };
+      await noteSkipped(current, 'stale', now);
+      return { status: 'stale', record_id: current.record_id, last_applied: decision.lastApplied };
+    }
+    case 'create':
+    case 'tombstone': {
+      const created = await createFromRemote(localIdFor(change.source, change.externalId), change, now);
+      return { status: 'synced', record_id: created.record_id, direction: 'inbound', changed: true };
+    }
+    case 'apply':
+    case 'delete': {
+      const current = record as StoredRecord;
+      await applyRemote(current, change, now, { delete: decision.kind === 'delete' });
+      return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: true };
+    }
+    case 'echo': {
+      const current = record as StoredRecord;
+      await noteRemote(current, change, now, { syncStatus: 'synced', acknowledge: decision.acknowledge });
+      return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: false };
+    }
+    case 'conflict': {
+      const current = record as StoredRecord;
+      // Claim the record first: if it moved, we decide again instead of storing a conflict that no longer holds.
+      const conflictId = `${change.source}-${change.deliveryId}`;
+      await noteRemote(current, change, now, { syncStatus: 'conflict', conflictId });
+      await recordConflict(
+        {
+          record_id: current.record_id,
+          record_type: change.recordType,
+          source: change.source,
+          local_timestamp: current.updated_at,
+          remote_timestamp: change.timestamp,
+          local_data: current.data,
+          remote_data: change.event === 'deleted' ? {} : change.data,
+          base_data: current.base_data ?? null,
+          local_version: current.version,
+          delivery_id: change.deliveryId,
+        },
+        now,
+      );
+      return { status: 'conflict', record_id: current.record_id, conflict_id: conflictId };
+    }
+  }
+};
+
+/**
+ * @example
+ * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
+ *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId });
+ */
+const applyInboundChange = async (change: InboundChange, now: Date = new Date()): Promise<InboundResult> => {
+  const at = now.toISOString();
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const record = await findRecord(change);
+    const decision = decideInbound(record, change);
+    try {
+      const result = await act(record, decision, change, at);
+      await appendSyncEvent(
+        {
+          direction: 'inbound',
+          source: change.source,
+          event: change.event,
+          record_type: change.recordType,
+          record_id: result.record_id ?? localIdFor(change.source, change.externalId),
+          outcome: result.status,
+          timestamp: change.timestamp,
+          delivery_id: change.deliveryId,
+          detail: {
+            external_id: change.externalId,
+            decision: decision.kind,
+            ...(result.status === 'conflict' ? { conflict_id: result.conflict_id } : {}),
+          },
+        },
+        now,
+      );
+      logger.info('inbound change handled', {
+        source: change.source,
+        record_type: change.recordType,
+        record_id: result.record_id,
+        external_id: change.externalId,
+        delivery_id: change.deliveryId,
+        decision: decision.kind,
+        outcome: result.status,
+      });
+      return result;
+    } catch (error) {
+      if (!(error instanceof RecordMovedError)) throw error;
+      logger.debug('record moved while applying; deciding again', { round, external_id: change.externalId });
+    }
+  }
+  throw new Error(`Record ${change.recordType}/${change.externalId} kept changing; gave up after ${MAX_ROUNDS} rounds`);
+};
+
+export { applyInboundChange, localIdFor };
