@@ -162,6 +162,13 @@ const tables = {
     partitionKey: 'pk',
     ttlAttribute: 'expires_at',
   },
+  inventory: {
+    description:
+      'Stock levels (sk STOCK, one item per sku and warehouse) and their adjustment transactions (sk TX#...).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
   conflicts: {
     description: 'Conflicts between a local change and a remote one, with local, remote and base data.',
     partitionKey: 'pk',
@@ -224,6 +231,44 @@ const functions = {
     integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
     sendsMail: true,
   },
+  crmInbound: {
+    description: 'POST /webhooks/crm: signed CRM changes in, with dedupe, stale and conflict rules.',
+    entry: 'functions/crm-inbound/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { records: 'readwrite', syncLog: 'readwrite', conflicts: 'readwrite' },
+    integrations: ['crm'],
+  },
+  crmOutbound: {
+    description: 'Stream consumer on records: local contact changes queued for the CRM.',
+    entry: 'functions/crm-outbound/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    queues: { outbound: 'send' },
+  },
+  inventoryWebhook: {
+    description: 'POST /webhooks/inventory: signed stock adjustments, applied atomically and never below zero.',
+    entry: 'functions/inventory-webhook/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { inventory: 'readwrite', idempotency: 'readwrite' },
+    integrations: ['inventory'],
+  },
+  inventoryFanout: {
+    description: 'Stream consumer on stock levels: new quantities to every other system, low and out of stock alerts.',
+    entry: 'functions/inventory-fanout/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { records: 'read' },
+    queues: { outbound: 'send' },
+  },
+  inventoryAdmin: {
+    description: 'Admin API for stock levels and their transactions.',
+    entry: 'functions/inventory-admin/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { inventory: 'read' },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -235,9 +280,44 @@ const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/records/{type}', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/events', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/conflicts', function: 'admin', auth: 'admin' },
+  { method: 'POST', path: '/webhooks/crm', function: 'crmInbound', auth: 'public' },
+  { method: 'POST', path: '/webhooks/inventory', function: 'inventoryWebhook', auth: 'public' },
+  { method: 'GET', path: '/admin/inventory/{sku}/{warehouse}', function: 'inventoryAdmin', auth: 'admin' },
+  { method: 'GET', path: '/admin/inventory/{sku}/{warehouse}/transactions', function: 'inventoryAdmin', auth: 'admin' },
 ];
 
-const streamConsumers: readonly StreamConsumerSpec[] = [];
+/** Shared by every stream consumer: bounded retries, bisection, and a queue for what still fails. */
+const streamDefaults = {
+  batchSize: 25,
+  maxBatchingWindowSeconds: 0,
+  startingPosition: 'LATEST',
+  retryAttempts: 3,
+  bisectBatchOnError: true,
+  onFailure: 'streamFailures',
+} as const;
+
+const streamConsumers: readonly StreamConsumerSpec[] = [
+  {
+    ...streamDefaults,
+    table: 'records',
+    function: 'crmOutbound',
+    // Local contact changes only: never what the CRM sent us, nor our own write-backs (`sync`).
+    // The types listed here are those whose CRM mapping has an outbound part.
+    filters: [
+      {
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { NewImage: { record_type: { S: ['contact'] }, origin: { S: [{ 'anything-but': ['crm', 'sync'] }] } } },
+      },
+    ],
+  },
+  {
+    ...streamDefaults,
+    table: 'inventory',
+    function: 'inventoryFanout',
+    // Stock levels only; transaction items are history, not state to send.
+    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['STOCK'] } } } }],
+  },
+];
 
 const queueConsumers: readonly QueueConsumerSpec[] = [
   { queue: 'outbound', function: 'dispatcher', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
