@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { HttpError } from '../shared/http/responses.js';
+import type { WebhookDelivery } from '../shared/http/webhook.js';
+import { mappingFor, mappedTypes } from '../shared/mappings/index.js';
+import { remoteSchema, toLocal } from '../shared/mappings/mapping.js';
+import { type InboundResult, applyInboundChange } from '../shared/sync/apply-inbound.js';
+
+/**
+ * The CRM's webhook body. `type` is checked against the mappings after this
+ * schema passes, so an unknown type answers `Unknown record type: X` rather
+ * than a generic enum error; `data` is checked by the type's own mapping.
+ */
+const SYSTEM = 'crm';
+
+const crmChangeEvent = z.object({
+  event: z.enum(['created', 'updated', 'deleted']),
+  type: z.string().min(1),
+  id: z.union([z.string().min(1).max(200), z.number().int().transform(String)]),
+  data: z.record(z.string(), z.unknown()).default({}),
+  timestamp: z.iso.datetime({ offset: true }),
+});
+
+export type CrmChangeEvent = z.output<typeof crmChangeEvent>;
+
+/**
+ * Maps a verified CRM change to our fields and applies it.
+ *
+ * @example
+ * await receiveCrmChange({ payload: { event: 'updated', type: 'contact', id: '003A', data, timestamp }, deliveryId });
+ */
+const receiveCrmChange = async ({
+  payload,
+  deliveryId,
+}: Pick<WebhookDelivery<CrmChangeEvent>, 'payload' | 'deliveryId'>): Promise<InboundResult> => {
+  const mapping = mappingFor(SYSTEM, payload.type);
+  if (!mapping) {
+    throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
+  }
+  const parsed = remoteSchema(mapping).safeParse(payload.data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: ['data', ...i.path.map(String)].join('.'), message: i.message }));
+    const first = issues[0];
+    throw new HttpError(400, `Invalid payload: ${first?.path}: ${first?.message}`, { issues });
+  }
+  return applyInboundChange({
+    source: SYSTEM,
+    event: payload.event,
+    recordType: payload.type,
+    externalId: payload.id,
+    data: payload.event === 'deleted' ? {} : toLocal(mapping, parsed.data),
+    timestamp: payload.timestamp,
+    deliveryId,
+  });
+};
+
+export { crmChangeEvent, receiveCrmChange };

@@ -1,0 +1,69 @@
+/**
+ * `npm run send -- <target> ...`: signs a test webhook exactly as the vendor
+ * would and posts it to the running offline stack (or any URL in
+ * SYNC_TOOLS_URL), then prints the answer. Secrets come from the
+ * environment or `.env`, the same ones `npm start` reads.
+ *
+ *   npm run send -- crm updated contact 003A '{"firstName":"Ana","email":"ana@example.com"}'
+ *   npm run send -- inventory '{"source":"erp","sku":"SKU-1","warehouse":"WH-1","type":"receipt","quantity":5}'
+ *
+ * Options: --id <webhook-id> (default: a new one; repeat it to see a duplicate),
+ * --timestamp <ISO change time> (crm; default now).
+ */
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { signStandardWebhook } from '../functions/shared/signatures/standard-webhooks.js';
+
+const usage = `usage:
+  npm run send -- crm <created|updated|deleted> <contact|account|opportunity> <crm id> '<data json>' [--id ID] [--timestamp ISO]
+  npm run send -- inventory '<adjustment json>' [--id ID]`;
+
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+};
+
+const parseJson = (text: string | undefined, what: string): unknown => {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return fail(`${what} is not valid JSON: ${text}`);
+  }
+};
+
+const main = async (): Promise<void> => {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { id: { type: 'string' }, timestamp: { type: 'string' } },
+  });
+  const [target, ...rest] = positionals;
+  const base = process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  let path: string;
+  let secretEnv: string;
+  let body: unknown;
+  if (target === 'crm') {
+    const [event, type, id, data] = rest;
+    if (!event || !type || !id) fail('crm needs an event, a type and an id');
+    path = '/webhooks/crm';
+    secretEnv = 'CRM_WEBHOOK_SECRET';
+    body = { event, type, id, data: data ? parseJson(data, 'data') : {}, timestamp: values.timestamp ?? new Date().toISOString() };
+  } else if (target === 'inventory') {
+    path = '/webhooks/inventory';
+    secretEnv = 'INVENTORY_WEBHOOK_SECRET';
+    body = parseJson(rest[0], 'the adjustment');
+  } else {
+    return fail(`unknown target ${target ?? '(none)'}`);
+  }
+  const secret = process.env[secretEnv]?.split(/[\s,]+/)[0];
+  if (!secret) return fail(`${secretEnv} is not set (in the environment or .env)`);
+  const raw = JSON.stringify(body);
+  const id = values.id ?? `msg_${randomUUID()}`;
+  const headers = { ...signStandardWebhook({ secret, id, body: raw }), 'content-type': 'application/json' };
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: raw });
+  process.stdout.write(`POST ${base}${path} (webhook-id ${id})\n${response.status} ${await response.text()}\n`);
+  if (!response.ok) process.exitCode = 1;
+};
+
+await main();
