@@ -21,6 +21,8 @@ export interface FakeAnswer {
   readonly headers?: Record<string, string>;
   /** Never answer (the caller's timeout must fire). */
   readonly hang?: boolean;
+  /** Answer only after this many milliseconds (a slow system). */
+  readonly delayMs?: number;
 }
 
 export type Responder = (request: RecordedRequest) => FakeAnswer;
@@ -69,6 +71,7 @@ export const startFakeHttpServer = async (responder: Responder = () => ({ status
       res.on('close', () => hanging.delete(end));
       return;
     }
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   });

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, postSignedWebhook } from '../helpers/http-client.js';
+import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+
+/**
+ * CRM inbound, through the real HTTP route, handler and DynamoDB Local.
+ * Every test uses its own CRM ids, so tests do not see each other's records.
+ */
+let stack: TestStack;
+let webhookUrl: string;
+
+const crmId = (): string => `003${randomUUID().slice(0, 8)}`;
+const at = (iso: string): string => new Date(iso).toISOString();
+
+const crmChange = (overrides: Record<string, unknown> = {}) => ({
+  event: 'created',
+  type: 'contact',
+  id: crmId(),
+  timestamp: at('2026-11-24T10:00:00Z'),
+  data: { firstName: 'Ana', lastName: 'Lima', email: `ana-${randomUUID().slice(0, 6)}@example.com`, account: { name: 'Acme' } },
+  ...overrides,
+});
+
+const send = (body: unknown, options: { id?: string; timestamp?: Date; raw?: string; tampered?: string; secret?: string } = {}) =>
+  postSignedWebhook(webhookUrl, body, { secret: TEST_CRM_SECRET, ...options });
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    env: { CRM_WEBHOOK_SECRET: TEST_CRM_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN },
+    // Outbound is tested elsewhere; inbound writes never reach it (origin crm), and no CRM URL is set here.
+  });
+  webhookUrl = `${stack.url}/webhooks/crm`;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('POST /webhooks/crm: applying changes', () => {
+  it('stores a created contact under its local field names, linked to the CRM id', async () => {
+    // Prepare
+    const change = crmChange({ data: { firstName: 'Ana', lastName: 'Lima', email: 'ana.lima@example.com', leadSource: 'web', account: { name: 'Acme' } } });
+    // Act
+    const answer = await send(change);
+    // Assess
+    expect(answer).toEqual({
+      status: 200,
+      body: { status: 'synced', record_id: `crm-${change.id}`, direction: 'inbound', changed: true },
+    });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${change.id}`);
+    expect(record.body).toMatchObject({
+      data: { first_name: 'Ana', last_name: 'Lima', email: 'ana.lima@example.com', source: 'web', company: 'Acme' },
+      external_id: change.id,
+      external_source: 'crm',
+      origin: 'crm',
+      sync_status: 'synced',
+    });
+    expect(record.body.updated_at).toEqual(expect.any(String));
+    expect(record.body.synced_at).toEqual(expect.any(String));
+    const byCrmId = await admin<{ items: { record_id: string }[] }>(
+      stack.url,
+      'GET',
+      `/admin/records/contact?source=crm&external_id=${change.id}`,
+    );
+    expect(byCrmId.body.items.map((i) => i.record_id)).toEqual([`crm-${change.id}`]);
+  });
+
+  it.each([
+    ['account', { name: 'Acme', industry: 'Retail', annualRevenue: 2500000, numberOfEmployees: 40 }, { company_name: 'Acme', industry: 'Retail', annual_revenue: 2500000, employee_count: 40 }],
+    ['opportunity', { name: 'Renewal', accountId: 'acc-1', amount: 12000, stageName: 'Negotiation', probability: 60, closeDate: '2026-12-31' }, { name: 'Renewal', account_id: 'acc-1', amount: 12000, stage: 'Negotiation', probability: 60, close_date: '2026-12-31' }],
+  ])('stores a created %s through its mapping', async (type, data, expected) => {
+    // Prepare
+    const change = crmChange({ type, data });
+    // Act
+    const answer = await send(change);
+    // Assess
+    expect(answer.status).toBe(200);
+    const record = await admin(stack.url, 'GET', `/admin/records/${type}/crm-${change.id}`);
+    expect(record.body.data).toEqual(expected);
+  });
+
+  it('applies an update over the fields it carries and keeps the others', async () => {
+    // Prepare
+    const created = crmChange();
+    await send(created);
+    // Act
+    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'CTO' } });
+    // Assess
+    expect(answer.body).toMatchObject({ status: 'synced', changed: true });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+    expect(record.body.data).toMatchObject({ first_name: 'Ana', title: 'CTO' });
+    expect(record.body.version).toBe(2);
+  });
+
+  it('creates the record when an update arrives for a contact we do not have', async () => {
+    // Prepare
+    const change = crmChange({ event: 'updated' });
+    // Act
+    const answer = await send(change);
+    // Assess
+    expect(answer.body).toMatchObject({ status: 'synced', record_id: `crm-${change.id}` });
+  });
+
+  it('soft-deletes a contact, keeping its data', async () => {
+    // Prepare
+    const created = crmChange();
+    await send(created);
+    // Act
+    const answer = await send({ ...created, event: 'deleted', data: {}, timestamp: at('2026-11-24T12:00:00Z') });
+    // Assess
+    expect(answer.status).toBe(200);
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+    expect(record.body).toMatchObject({ deleted_from: 'crm', data: { first_name: 'Ana' } });
+    expect(record.body.deleted_at).toEqual(expect.any(String));
+  });
+
+  it('records a delete for a contact we never had and answers 2xx', async () => {
+    // Prepare
+    const change = crmChange({ event: 'deleted', data: {} });
+    // Act
+    const answer = await send(change);
+    // Assess
+    expect(answer.status).toBe(200);
+    const events = await admin<{ items: { event: string }[] }>(stack.url, 'GET', `/admin/events?record_id=crm-${change.id}`);
+    expect(events.body.items.map((e) => e.event)).toEqual(['deleted']);
+  });
+
+  it('links a CRM contact to a local one with the same email instead of duplicating it', async () => {
+    // Prepare: a contact typed in locally, which the CRM does not know yet.
+    const email = `link-${randomUUID().slice(0, 6)}@example.com`;
+    const localId = `local-${randomUUID().slice(0, 8)}`;
+    await admin(stack.url, 'PUT', `/admin/records/contact/${localId}`, { first_name: 'Bo', email });
+    const change = crmChange({ data: { firstName: 'Bo', email } });
+    // Act
+    const answer = await send(change);
+    // Assess
+    expect(answer.body).toMatchObject({ status: 'synced', record_id: localId });
+    const linked = await admin<{ items: { record_id: string }[] }>(
+      stack.url,
+      'GET',
+      `/admin/records/contact?source=crm&external_id=${change.id}`,
+    );
+    expect(linked.body.items.map((i) => i.record_id)).toEqual([localId]);
+    const derived = await admin(stack.url, 'GET', `/admin/records/contact/crm-${change.id}`);
+    expect(derived.status).toBe(404);
+  });
+});
+
+describe('POST /webhooks/crm: redelivery and ordering', () => {
+  it('answers duplicate to the same webhook-id and applies it once', async () => {
+    // Prepare
+    const change = crmChange();
+    const id = `msg_${randomUUID()}`;
+    await send(change, { id });
+    // Act
+    const again = await send(change, { id });
+    // Assess
+    expect(again).toMatchObject({ status: 200, body: { status: 'duplicate' } });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${change.id}`);
+    expect(record.body.version).toBe(1);
+  });
+
+  it('applies several copies arriving at the same moment exactly once', async () => {
+    // Prepare
+    const created = crmChange();
+    await send(created);
+    const update = { ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'VP' } };
+    const id = `msg_${randomUUID()}`;
+    // Act
+    const answers = await Promise.all(Array.from({ length: 6 }, () => send(update, { id })));
+    // Assess
+    const statuses = answers.map((a) => a.body.status).sort();
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'synced']);
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+    expect(record.body.version).toBe(2);
+  });
+
+  it('recognises a redelivery of an earlier delivery after newer changes as a duplicate', async () => {
+    // Prepare
+    const created = crmChange();
+    const firstId = `msg_${randomUUID()}`;
+    await send(created, { id: firstId });
+    await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'VP' } });
+    // Act
+    const again = await send(created, { id: firstId });
+    // Assess
+    expect(again.body.status).toBe('duplicate');
+  });
+
+  it('refuses a change older than the last one applied as stale and leaves the record alone', async () => {
+    // Prepare
+    const created = crmChange();
+    await send(created);
+    await send({ ...created, event: 'updated', timestamp: at('2026-11-24T12:00:00Z'), data: { title: 'Newest' } });
+    // Act
+    const late = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'Older' } });
+    // Assess
+    expect(late).toMatchObject({ status: 200, body: { status: 'stale' } });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+    expect(record.body.data).toMatchObject({ title: 'Newest' });
+    const events = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=crm-${created.id}`);
+    expect(events.body.items.map((e) => e.outcome)).toEqual(['synced', 'synced', 'stale']);
+  });
+
+  it('writes a sync event for every attempt, with direction, source, event and outcome', async () => {
+    // Prepare
+    const change = crmChange();
+    const id = `msg_${randomUUID()}`;
+    // Act
+    await send(change, { id });
+    await send(change, { id });
+    // Assess
+    const events = await admin<{ items: Record<string, unknown>[] }>(stack.url, 'GET', `/admin/events?record_id=crm-${change.id}`);
+    expect(events.body.items).toHaveLength(2);
+    expect(events.body.items[0]).toMatchObject({
+      direction: 'inbound',
+      source: 'crm',
+      event: 'created',
+      record_type: 'contact',
+      record_id: `crm-${change.id}`,
+      timestamp: change.timestamp,
+      outcome: 'synced',
+      delivery_id: id,
+    });
+    expect(events.body.items[0]?.received_at).toEqual(expect.any(String));
+    expect(events.body.items[1]).toMatchObject({ outcome: 'duplicate' });
+  });
+});
+
+describe('POST /webhooks/crm: conflicts', () => {
+  it('stores a conflict when a local change is pending and leaves the record as it is', async () => {
+    // Prepare: synced from the CRM, then edited locally (not yet acknowledged by the CRM).
+    const created = crmChange({ data: { firstName: 'Ana', email: `c-${randomUUID().slice(0, 6)}@example.com`, phone: '111' } });
+    await send(created);
+    const recordId = `crm-${created.id}`;
+    const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
+    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, { ...(local.body.data as object), phone: '222' });
+    // Act
+    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { phone: '333' } });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'conflict', conflict_id: expect.any(String) });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
+    expect(record.body.data).toMatchObject({ phone: '222' });
+    const conflicts = await admin<{ items: Record<string, unknown>[] }>(stack.url, 'GET', '/admin/conflicts?status=pending');
+    const conflict = conflicts.body.items.find((c) => c.conflict_id === answer.body.conflict_id);
+    expect(conflict).toMatchObject({
+      record_id: recordId,
+      record_type: 'contact',
+      status: 'pending',
+      local_data: expect.objectContaining({ phone: '222' }),
+      remote_data: { phone: '333' },
+      base_data: expect.objectContaining({ phone: '111' }),
+      remote_timestamp: at('2026-11-24T11:00:00Z'),
+    });
+    expect(conflict?.local_timestamp).toEqual(expect.any(String));
+    expect(conflict?.created_at).toEqual(expect.any(String));
+  });
+});
+
+describe('POST /webhooks/crm: refusals write nothing', () => {
+  const refusedWith = async (status: number, send: () => Promise<{ status: number; body: Record<string, unknown> }>, id: string) => {
+    const answer = await send();
+    expect(answer.status).toBe(status);
+    expect(String(answer.body.error)).not.toMatch(/\bat\s.+:\d+/); // never a stack trace
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${id}`);
+    expect(record.status).toBe(404);
+    return answer;
+  };
+
+  it.each([
+    ['signed with another secret', { secret: 'whsec_QWxsIHlvdXIgYmFzZSBhcmUgYmVsb25nIHRvIHVz' }, 'signature mismatch'],
+    ['signed over 5 minutes ago', { timestamp: new Date(Date.now() - 6 * 60_000) }, 'timestamp too old'],
+    ['signed over 5 minutes in the future', { timestamp: new Date(Date.now() + 6 * 60_000) }, 'timestamp in the future'],
+  ])('answers 401 to a webhook %s', async (_label, options, reason) => {
+    const change = crmChange();
+    const answer = await refusedWith(401, () => send(change, options), change.id);
+    expect(answer.body.error).toContain(reason);
+  });
+
+  it('answers 401 to a body changed after signing', async () => {
+    const change = crmChange();
+    await refusedWith(401, () => send(change, { tampered: JSON.stringify({ ...change, data: { email: 'evil@example.com' } }) }), change.id);
+  });
+
+  it('answers 401 to a webhook without signature headers', async () => {
+    const change = crmChange();
+    await refusedWith(
+      401,
+      async () => {
+        const response = await fetch(webhookUrl, { method: 'POST', body: JSON.stringify(change), headers: { 'content-type': 'application/json' } });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      },
+      change.id,
+    );
+  });
+
+  it('answers 400 naming the field of the wrong shape', async () => {
+    const change = crmChange({ data: { email: 42 } });
+    const answer = await refusedWith(400, () => send(change), change.id);
+    expect(answer.body.error).toContain('data.email');
+  });
+
+  it('answers 400 Unknown record type for a type without a mapping', async () => {
+    const change = crmChange({ type: 'lead' });
+    const answer = await refusedWith(400, () => send(change), change.id);
+    expect(answer.body.error).toBe('Unknown record type: lead');
+  });
+
+  it('answers 400 to a body that is not JSON', async () => {
+    const change = crmChange();
+    const answer = await refusedWith(400, () => send(undefined, { raw: `{"event":"created","id":"${change.id}"` }), change.id);
+    expect(answer.body.error).toBe('Body is not valid JSON');
+  });
+
+  it('answers 400 naming a missing event field', async () => {
+    const { event: _omitted, ...change } = crmChange();
+    const answer = await refusedWith(400, () => send(change), change.id as string);
+    expect(answer.body.error).toContain('event');
+  });
+});

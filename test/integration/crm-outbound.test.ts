@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeHttpServer, type RecordedRequest, startFakeHttpServer } from '../helpers/fake-http-server.js';
+import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+
+/**
+ * CRM outbound, end to end through every layer: the admin HTTP route writes
+ * DynamoDB Local; the records stream (with its filter criteria) reaches
+ * crmOutbound; the message goes through fauxqs; the dispatcher calls a
+ * local HTTP server playing the CRM, and writes the answer back.
+ */
+let stack: TestStack;
+let crm: FakeHttpServer;
+
+const contactsOf = (id?: string) => (r: RecordedRequest) =>
+  r.path === '/api/contacts' || (id !== undefined && r.path === `/api/contacts/${id}`);
+
+const newContactId = () => `c-${randomUUID().slice(0, 8)}`;
+
+const putContact = (id: string, data: Record<string, unknown>) => admin(stack.url, 'PUT', `/admin/records/contact/${id}`, data);
+
+const getContact = (id: string) => admin(stack.url, 'GET', `/admin/records/contact/${id}`);
+
+const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let createdIds = 0;
+const crmCreates = () => ({ status: 201, body: { id: `crm-${++createdIds}-${randomUUID().slice(0, 4)}` } });
+
+beforeAll(async () => {
+  crm = await startFakeHttpServer((request) => (request.method === 'POST' ? crmCreates() : { status: 200, body: {} }));
+  stack = await startTestStack({
+    env: {
+      CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
+      CRM_API_URL: crm.url,
+      CRM_API_KEY: 'crm-test-key',
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      OUTBOUND_BACKOFF_BASE_SECONDS: '1',
+      OUTBOUND_TIMEOUT_MS: '400',
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await crm?.close();
+});
+
+beforeEach(() => {
+  crm.setResponder((request) => (request.method === 'POST' ? crmCreates() : { status: 200, body: {} }));
+});
+
+describe('Outbound: local contact changes reach the CRM', () => {
+  it('creates a new local contact at the CRM and writes its id back without pushing again', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    // Act
+    await putContact(id, { first_name: 'Ana', last_name: 'Lima', email, phone: '123', title: 'CTO', source: 'web', company: 'Acme' });
+    // Assess
+    const [create] = await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
+    expect(create?.headers.authorization).toBe('Bearer crm-test-key');
+    expect(create?.body).toEqual({ firstName: 'Ana', lastName: 'Lima', email, phone: '123', title: 'CTO', leadSource: 'web' });
+    const linked = await eventually(async () => {
+      const record = await getContact(id);
+      return record.body.external_id ? record.body : undefined;
+    }, 'the CRM id written back');
+    expect(linked).toMatchObject({ external_source: 'crm', synced_version: 1, version: 1, origin: 'sync' });
+    expect(linked.synced_at).toEqual(expect.any(String));
+    await settle();
+    expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
+  });
+
+  it('updates a linked contact with PUT to its CRM id', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    await putContact(id, { first_name: 'Ana', email });
+    const linked = await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link');
+    // Act
+    await putContact(id, { first_name: 'Ana', email, title: 'CEO' });
+    // Assess
+    const [update] = await crm.waitFor((r) => r.method === 'PUT' && r.path === `/api/contacts/${linked}`);
+    expect(update?.body).toEqual({ firstName: 'Ana', email, title: 'CEO' });
+    const record = await eventually(async () => {
+      const r = await getContact(id);
+      return r.body.synced_version === 2 ? r.body : undefined;
+    }, 'version 2 acknowledged');
+    expect(record.version).toBe(2);
+  });
+
+  it('pushes a local edit made while the create was in flight, as a PUT, and keeps the edit', async () => {
+    // Prepare: the CRM takes its time to answer the create.
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    crm.setResponder((request) => (request.method === 'POST' ? { ...crmCreates(), delayMs: 0 } : { status: 200, body: {} }));
+    crm.queueAnswers({ status: 201, body: { id: `crm-slow-${id}` }, delayMs: 1200 });
+    // Act
+    await putContact(id, { first_name: 'Ana', email });
+    await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
+    await putContact(id, { first_name: 'Ana', email, phone: '999' });
+    // Assess
+    const [update] = await crm.waitFor((r) => r.method === 'PUT' && r.path === `/api/contacts/crm-slow-${id}`);
+    expect(update?.body).toMatchObject({ phone: '999' });
+    const record = await eventually(async () => {
+      const r = await getContact(id);
+      return r.body.synced_version === 2 ? r.body : undefined;
+    }, 'the edit acknowledged');
+    expect(record).toMatchObject({ external_id: `crm-slow-${id}`, data: { phone: '999' } });
+    expect(crm.requests.filter((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email)).toHaveLength(1);
+  });
+
+  it('does not push a change that came from the CRM', async () => {
+    // Prepare
+    const crmContactId = `003${randomUUID().slice(0, 8)}`;
+    const email = `${crmContactId}@example.com`;
+    // Act
+    const answer = await postSignedWebhook(
+      `${stack.url}/webhooks/crm`,
+      { event: 'created', type: 'contact', id: crmContactId, timestamp: new Date().toISOString(), data: { firstName: 'Zed', email } },
+      { secret: TEST_CRM_SECRET },
+    );
+    // Assess
+    expect(answer.status).toBe(200);
+    await settle(2000);
+    expect(crm.requests.filter((r) => JSON.stringify(r.body ?? '').includes(email))).toHaveLength(0);
+  });
+
+  it('ignores the CRM echoing what we pushed: no change and no call back', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    await putContact(id, { first_name: 'Eco', email });
+    const externalId = await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link');
+    const before = await getContact(id);
+    const callsBefore = crm.requests.length;
+    // Act
+    const echo = await postSignedWebhook(
+      `${stack.url}/webhooks/crm`,
+      { event: 'updated', type: 'contact', id: externalId, timestamp: new Date().toISOString(), data: { firstName: 'Eco', email } },
+      { secret: TEST_CRM_SECRET },
+    );
+    // Assess
+    expect(echo.body).toMatchObject({ status: 'synced', record_id: id, changed: false });
+    await settle(2000);
+    const after = await getContact(id);
+    expect(after.body.version).toBe(before.body.version);
+    expect(after.body.data).toEqual(before.body.data);
+    expect(crm.requests.length).toBe(callsBefore);
+  });
+});
+
+describe('Outbound: a CRM that fails', () => {
+  it('waits for Retry-After when the CRM answers 429, then delivers', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    crm.queueAnswers({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'slow down' } });
+    // Act
+    await putContact(id, { first_name: 'Ana', email });
+    // Assess
+    const calls = await crm.waitFor((r) => (r.body as { email?: string })?.email === email, 2, 20_000);
+    expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+    await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after the retry');
+    const events = await admin<{ items: { outcome: string; detail?: { status?: number } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+    expect(events.body.items.map((e) => [e.outcome, e.detail?.status])).toEqual([
+      ['retry', 429],
+      ['delivered', 201],
+    ]);
+  });
+
+  it('backs off and retries when the CRM fails with 500', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    crm.queueAnswers({ status: 500, body: { error: 'boom' } }, { status: 502, body: {} });
+    // Act
+    await putContact(id, { first_name: 'Ana', email });
+    // Assess
+    const calls = await crm.waitFor((r) => (r.body as { email?: string })?.email === email, 3, 30_000);
+    expect(calls).toHaveLength(3);
+    await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after retries');
+  });
+
+  it('gives up on a CRM that hangs after the timeout and retries', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    crm.queueAnswers({ status: 200, hang: true });
+    // Act
+    await putContact(id, { first_name: 'Ana', email });
+    // Assess
+    await crm.waitFor((r) => (r.body as { email?: string })?.email === email, 2, 20_000);
+    await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after the timeout');
+    const events = await admin<{ items: { outcome: string; detail?: { reason?: string } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+    expect(events.body.items[0]).toMatchObject({ outcome: 'retry', detail: { reason: 'no answer within 400 ms' } });
+  });
+
+  it('records a permanent 4xx once and does not retry it', async () => {
+    // Prepare
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    crm.queueAnswers({ status: 422, body: { error: 'email is on a block list' } });
+    // Act
+    await putContact(id, { first_name: 'Ana', email });
+    // Assess
+    await crm.waitFor((r) => (r.body as { email?: string })?.email === email);
+    const events = await eventually(async () => {
+      const answer = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+      return answer.body.items.length > 0 ? answer.body.items : undefined;
+    }, 'the rejection logged');
+    await settle(2500);
+    expect(events.map((e) => e.outcome)).toEqual(['rejected']);
+    expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
+    expect((await getContact(id)).body.external_id).toBeUndefined();
+  });
+});
