@@ -1,0 +1,90 @@
+/**
+ * `npm run bench [-- name ...]`: runs the bench suites (all, or those whose
+ * name contains one of the arguments), prints one table per suite and writes
+ * every row to .bench/results.json (gitignored) for comparing runs.
+ *
+ * Budgets are shown, not enforced: the exit code is non-zero only when a
+ * suite fails to run.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Before any function code loads: the logger and metrics read these once.
+// Quiet, so the handlers measured do not spend the run writing logs.
+process.env.LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.AWS_REGION ??= 'us-east-1';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { suites } = await import('./suites.js');
+const { startBenchEngines } = await import('./engines.js');
+const { buildFunctionBundles } = await import('./function-bundles.js');
+const { formatReport, reportRows } = await import('./report.js');
+type SuiteResult = import('./report.js').SuiteResult;
+type FunctionBundle = import('./suite.js').FunctionBundle;
+
+const filters = process.argv.slice(2);
+const selected = filters.length === 0 ? suites : suites.filter((s) => filters.some((f) => s.name.includes(f)));
+if (selected.length === 0) {
+  console.error(`no suite matches ${filters.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const benchDir = join(root, '.bench');
+mkdirSync(benchDir, { recursive: true });
+const workDir = mkdtempSync(join(benchDir, 'run-'));
+
+const needs = [...new Set(selected.flatMap((suite) => suite.needs ?? []))];
+const engines = await startBenchEngines(needs);
+
+let built: Promise<FunctionBundle[]> | undefined;
+const bundles = () => {
+  built ??= buildFunctionBundles(root, join(workDir, 'bundles'));
+  return built;
+};
+
+const startedAt = new Date().toISOString();
+const results: SuiteResult[] = [];
+try {
+  for (const suite of selected) {
+    const missing = (suite.needs ?? []).filter((engine) => !engines?.endpoints[engine]);
+    if (missing.length > 0) {
+      results.push({
+        name: suite.name,
+        description: suite.description,
+        rows: [],
+        skipped: `needs ${missing.join(', ')}, which the bench does not start yet (bench/engines.ts)`,
+      });
+      continue;
+    }
+    log(`${suite.name}: running`);
+    try {
+      const rows = await suite.run({ root, workDir, engines: engines?.endpoints ?? {}, bundles, log });
+      results.push({ name: suite.name, description: suite.description, rows: reportRows(rows) });
+    } catch (error) {
+      results.push({ name: suite.name, description: suite.description, rows: [], error: (error as Error).message });
+    }
+  }
+} finally {
+  await engines?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const machine = {
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: availableParallelism(),
+};
+process.stdout.write(`\nsync-tools bench, ${startedAt}, node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n\n`);
+process.stdout.write(formatReport(results));
+const resultsFile = join(benchDir, 'results.json');
+writeFileSync(resultsFile, `${JSON.stringify({ startedAt, machine, suites: results }, null, 2)}\n`);
+process.stdout.write(`\nresults written to ${resultsFile}\n`);
+if (results.some((result) => result.error)) process.exitCode = 1;

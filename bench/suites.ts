@@ -1,0 +1,11 @@
+import type { BenchSuite } from './suite.js';
+import { bundleSizeSuite } from './suites/bundle-size.js';
+import { moduleInitSuite } from './suites/module-init.js';
+import { webhookThroughputSuite } from './suites/webhook-throughput.js';
+
+/**
+ * Every bench suite, in the order they run and print. Adding one is a module
+ * under bench/suites/ exporting a {@link BenchSuite}, plus a line here; a
+ * suite that needs DynamoDB Local, fauxqs or SES local says so in `needs`.
+ */
+export const suites: readonly BenchSuite[] = [bundleSizeSuite, moduleInitSuite, webhookThroughputSuite];

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The CDK app: one environment-agnostic stack, checked by cdk-nag.
+ *
+ * No account or region is looked up, so `npx cdk synth` runs without AWS
+ * credentials; `npx cdk deploy` takes both from the caller's profile.
+ * Optional context (`-c key=value` or cdk.json):
+ * - `mailIdentities`: comma-separated SES identities (domain or address)
+ *   mail may be sent from; without it, any identity of the account.
+ */
+import { App, Tags } from 'aws-cdk-lib';
+import { addNagChecks } from '../lib/nag.js';
+import { SyncToolsStack } from '../lib/stack.js';
+
+const app = new App();
+
+const listFromContext = (key: string): string[] => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (Array.isArray(value)) return value.map(String).filter(Boolean);
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return [];
+};
+
+new SyncToolsStack(app, 'SyncTools', { mailIdentities: listFromContext('mailIdentities') });
+
+// Every resource says what it belongs to, for cost reports and the console.
+Tags.of(app).add('project', 'sync-tools');
+
+// Last, so the checks see the whole app; any unacknowledged finding fails the synth.
+addNagChecks(app);

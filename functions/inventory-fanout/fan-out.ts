@@ -1,0 +1,45 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { findProduct } from '../shared/inventory/products.js';
+import { logger } from '../shared/observability.js';
+import { enqueueOutbound } from '../shared/outbound/outbound-queue.js';
+import { alertMessages, mayAlert, stockChangeOf, stockMessages, supersededInBatch } from './plan-fanout.js';
+
+/**
+ * Handles one stream record of a stock level: the new quantity to every
+ * other system and any alert, in ONE enqueue call (one SendMessageBatch: at
+ * most three quantities, two Slack posts and a shop disable). A failure
+ * throws, so the record is retried by the stream; the deterministic message
+ * ids and supersede versions make that retry harmless. Quantities that a
+ * later record of the same batch replaces are not sent (`newestInBatch`).
+ *
+ * @example
+ * await fanOutStockChange(streamRecord, newestVersions(event.Records));
+ */
+const fanOutStockChange = async (record: DynamoDBRecord, newestInBatch: ReadonlyMap<string, number> = new Map()): Promise<void> => {
+  const change = stockChangeOf(record);
+  if ('skip' in change) {
+    logger.debug('stock change not sent', { reason: change.skip, event_id: record.eventID });
+    return;
+  }
+  const messages = supersededInBatch(change, newestInBatch) ? [] : stockMessages(change);
+  if (mayAlert(change)) {
+    const product = await findProduct(change.sku);
+    if (product) messages.push(...alertMessages(change, product));
+    else logger.warn('unknown product: stock alerts skipped', { sku: change.sku, warehouse: change.warehouse, quantity: change.after });
+  }
+  if (messages.length === 0) {
+    logger.debug('stock change superseded within its batch', { sku: change.sku, version: change.version });
+    return;
+  }
+  await enqueueOutbound(messages);
+  logger.info('stock change queued for other systems', {
+    sku: change.sku,
+    warehouse: change.warehouse,
+    quantity: change.after,
+    version: change.version,
+    source: change.source,
+    messages: messages.map((m) => m.id),
+  });
+};
+
+export { fanOutStockChange };

@@ -1,0 +1,176 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../shared/inventory/alerts.js';
+import { connectorsExcept } from '../shared/inventory/connectors/index.js';
+import { stockRequest } from '../shared/inventory/connectors/connector.js';
+import { STOCK_SK, type StockItem, stockKey } from '../shared/inventory/stock.js';
+import type { OutboundMessageInput } from '../shared/outbound/message.js';
+
+/**
+ * What a change of a stock level sends, as plain data; the handler only
+ * reads the product and enqueues. Pure, so every rule here is unit tested.
+ *
+ * Ordering and "never an older quantity": each system gets one FIFO group
+ * per sku and warehouse, and every message carries `supersede` with the
+ * stock version, so the dispatcher drops a quantity older than one the
+ * system already received (racing adjustments, a redelivered stream record,
+ * a retry that outlived a newer message).
+ *
+ * Alerts are ordinary outbound messages (retries, DLQ) whose ids and
+ * supersede keys derive from the stock version: a redelivered stream record
+ * never alerts twice.
+ */
+
+/** One stock change as the stream shows it. */
+export interface StockChange {
+  readonly sku: string;
+  readonly warehouse: string;
+  readonly version: number;
+  readonly before: number;
+  readonly after: number;
+  readonly source: string;
+}
+
+const imageOf = (image: Record<string, unknown> | undefined): StockItem | undefined =>
+  image ? (unmarshall(image as Record<string, AttributeValue>) as StockItem) : undefined;
+
+/**
+ * The change a stream record carries, or why it sends nothing. The stream
+ * filter already passes only `STOCK` items; the check is repeated here
+ * because a filter is configuration and the rule must hold if it drifts.
+ * A change that leaves the quantity as it was (a count confirming the
+ * level, often a system echoing what we sent it) sends nothing: every
+ * system already has that quantity, and answering echoes with more messages
+ * would let two systems ping-pong forever.
+ *
+ * @example
+ * const change = stockChangeOf(streamRecord);
+ * if ('skip' in change) return;
+ */
+const stockChangeOf = (record: DynamoDBRecord): StockChange | { readonly skip: string } => {
+  if (record.eventName === 'REMOVE') return { skip: 'removed items are not sent' };
+  const now = imageOf(record.dynamodb?.NewImage);
+  if (!now) return { skip: 'no new image' };
+  if (now.sk !== STOCK_SK) return { skip: 'not a stock level' };
+  const old = imageOf(record.dynamodb?.OldImage);
+  if (now.version <= (old?.version ?? 0)) return { skip: 'version did not grow' };
+  const before = old?.quantity_on_hand ?? 0;
+  if (now.quantity_on_hand === before) return { skip: 'quantity unchanged' };
+  return {
+    sku: now.sku,
+    warehouse: now.warehouse,
+    version: now.version,
+    before,
+    after: now.quantity_on_hand,
+    source: now.last_adjustment_source,
+  };
+};
+
+/** A key naming one target of one sku and warehouse: the FIFO group and the supersede key. */
+const targetKey = (target: string, change: StockChange): string => `inventory#${target}#${change.sku}#${change.warehouse}`;
+
+const contextOf = (change: StockChange, system: string, extra: Record<string, string> = {}) => ({
+  system,
+  sku: change.sku,
+  warehouse: change.warehouse,
+  quantity: change.after,
+  version: change.version,
+  // The sync log files delivery attempts under record_id; '@' is allowed in its ids, '#' is not.
+  record_type: 'inventory',
+  record_id: `${change.sku}@${change.warehouse}`,
+  ...extra,
+});
+
+/**
+ * The new quantity for every system except the one it came from.
+ *
+ * @example
+ * stockMessages({ sku: 'SKU-1', warehouse: 'WH-1', version: 3, before: 5, after: 7, source: 'erp' });
+ * // three messages: ecommerce, pos, wms
+ */
+const stockMessages = (change: StockChange): OutboundMessageInput[] =>
+  connectorsExcept(change.source).map((connector) => {
+    const key = targetKey(connector.system, change);
+    return {
+      id: `${key}#v${change.version}`,
+      group: key,
+      request: { integration: connector.system, ...stockRequest(connector, { sku: change.sku, warehouse: change.warehouse, quantity: change.after }) },
+      supersede: { key, version: change.version },
+      context: contextOf(change, connector.system),
+    };
+  });
+
+const slackAlert = (alert: StockAlert, change: StockChange, product: ProductInfo): OutboundMessageInput => {
+  const subject: AlertSubject = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
+  // One supersede key per kind of alert: a low-stock and an out-of-stock alert of the same version both go out.
+  const key = targetKey(`slack#${alert}`, change);
+  return {
+    id: `${key}#v${change.version}`,
+    group: targetKey('slack', change),
+    request: { integration: 'slack', method: 'POST', path: '', body: { text: alertText(alert, subject, product) } },
+    supersede: { key, version: change.version },
+    context: contextOf(change, 'slack', { alert }),
+  };
+};
+
+/** Out of stock: the shop stops selling the product. Same group as the shop's quantities, so they stay in order. */
+const shopDisable = (change: StockChange): OutboundMessageInput => {
+  const key = targetKey('ecommerce#disable', change);
+  return {
+    id: `${key}#v${change.version}`,
+    group: targetKey('ecommerce', change),
+    request: {
+      integration: 'ecommerce',
+      method: 'PUT',
+      path: `/products/${encodeURIComponent(change.sku)}`,
+      body: { available: false, inventory_policy: 'deny' },
+    },
+    supersede: { key, version: change.version },
+    context: contextOf(change, 'ecommerce', { alert: 'out_of_stock' }),
+  };
+};
+
+/**
+ * The alert messages of a change for a known product: a Slack post per
+ * alert, and the shop disable when it is out of stock.
+ *
+ * @example
+ * alertMessages(change, { name: 'Mug', reorder_point: 10 });
+ */
+const alertMessages = (change: StockChange, product: ProductInfo): OutboundMessageInput[] =>
+  stockAlerts(change.before, change.after, product).flatMap((alert) =>
+    alert === 'out_of_stock' ? [slackAlert(alert, change, product), shopDisable(change)] : [slackAlert(alert, change, product)],
+  );
+
+/**
+ * The newest version of each stock item among the records of a stream
+ * batch that send a quantity. A quantity that a later record of the same
+ * batch replaces need not be sent at all: that record comes after it on the
+ * shard, so it is processed (or retried) after it, and the systems end on
+ * its quantity either way. Alerts are still judged on every change, as each
+ * crossing counts.
+ *
+ * @example
+ * const newest = newestVersions(event.Records);
+ */
+const newestVersions = (records: readonly DynamoDBRecord[]): ReadonlyMap<string, number> => {
+  const newest = new Map<string, number>();
+  for (const record of records) {
+    // Only records that send a quantity themselves may stand in for an earlier one.
+    const change = stockChangeOf(record);
+    if ('skip' in change) continue;
+    const key = stockKey(change.sku, change.warehouse);
+    newest.set(key, Math.max(newest.get(key) ?? 0, change.version));
+  }
+  return newest;
+};
+
+/** Whether a later record of the same batch carries a newer quantity of this item. */
+const supersededInBatch = (change: StockChange, newest: ReadonlyMap<string, number>): boolean =>
+  (newest.get(stockKey(change.sku, change.warehouse)) ?? 0) > change.version;
+
+/** Only a fall can raise an alert, so only then is the product worth reading. */
+const mayAlert = (change: StockChange): boolean => change.after < change.before;
+
+export { stockChangeOf, stockMessages, alertMessages, mayAlert, newestVersions, supersededInBatch };

@@ -1,0 +1,201 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { dynamo } from '../store/aws-clients.js';
+import { tableName } from '../store/names.js';
+import { type InventoryAdjustment, adjustmentKind } from './adjustment.js';
+import { STOCK_SK, type StockItem, type StockTransaction, TX_PREFIX, stockKey, transactionSortKey } from './stock.js';
+
+/**
+ * The DynamoDB side of inventory: the one atomic update that applies an
+ * adjustment, the transaction items, and the reads the admin API needs.
+ */
+
+export type StockChangeOutcome =
+  /** Applied: the stock item as this update left it (before is `last_quantity_before`). */
+  | { readonly kind: 'applied'; readonly stock: StockItem }
+  /** Refused: the result would be negative; nothing was written. */
+  | { readonly kind: 'negative'; readonly currentQuantity: number }
+  /** This delivery is the last one applied to the item already (an SDK retry of our own update). */
+  | { readonly kind: 'already-applied'; readonly stock: StockItem };
+
+/**
+ * Applies an adjustment with ONE UpdateItem, so N concurrent adjustments on
+ * one item serialise inside DynamoDB and none is lost:
+ *
+ * - add: `quantity_on_hand = if_not_exists(quantity_on_hand, 0) + q`
+ * - subtract: the same with `- q`, under `quantity_on_hand >= q` (a missing
+ *   item counts as 0, so any positive shipment from it is refused)
+ * - set: `quantity_on_hand = q`
+ *
+ * The same expression copies the old quantity into `last_quantity_before`
+ * (the right-hand side of SET reads the item as it was), so with
+ * `ReturnValues: ALL_NEW` both before and after come from the atomic update
+ * itself, exact to DynamoDB's decimal arithmetic; no read happens first.
+ *
+ * It is also conditional on `last_delivery_id <> :id`: when the SDK retries
+ * an update whose answer was lost, the retry fails instead of adding twice,
+ * and `already-applied` hands back the item to rebuild the answer from.
+ */
+const applyStockChange = async (
+  adjustment: InventoryAdjustment,
+  deliveryId: string,
+  now: string,
+): Promise<StockChangeOutcome> => {
+  const kind = adjustmentKind(adjustment.type);
+  const newQuantity =
+    kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
+  const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id)'];
+  if (kind === 'subtract' && adjustment.quantity > 0) conditions.push('#qty >= :q');
+  try {
+    const out = await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('inventory'),
+        Key: { pk: stockKey(adjustment.sku, adjustment.warehouse), sk: STOCK_SK },
+        UpdateExpression: [
+          `SET #qty = ${newQuantity}`,
+          '#before = if_not_exists(#qty, :zero)',
+          '#version = if_not_exists(#version, :zero) + :one',
+          '#createdAt = if_not_exists(#createdAt, :now)',
+          '#updatedAt = :now',
+          '#type = :type',
+          '#source = :source',
+          '#lastDelivery = :id',
+          '#sku = :sku',
+          '#warehouse = :warehouse',
+        ].join(', '),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: {
+          '#qty': 'quantity_on_hand',
+          '#before': 'last_quantity_before',
+          '#version': 'version',
+          '#createdAt': 'created_at',
+          '#updatedAt': 'updated_at',
+          '#type': 'last_adjustment_type',
+          '#source': 'last_adjustment_source',
+          '#lastDelivery': 'last_delivery_id',
+          '#sku': 'sku',
+          '#warehouse': 'warehouse',
+        },
+        ExpressionAttributeValues: {
+          ':q': adjustment.quantity,
+          ':zero': 0,
+          ':one': 1,
+          ':now': now,
+          ':type': adjustment.type,
+          ':source': adjustment.source,
+          ':id': deliveryId,
+          ':sku': adjustment.sku,
+          ':warehouse': adjustment.warehouse,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { kind: 'applied', stock: out.Attributes as StockItem };
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+    const old = raw ? (unmarshall(raw) as StockItem) : await getStock(adjustment.sku, adjustment.warehouse);
+    if (old?.last_delivery_id === deliveryId) return { kind: 'already-applied', stock: old };
+    return { kind: 'negative', currentQuantity: old?.quantity_on_hand ?? 0 };
+  }
+};
+
+/**
+ * Writes a transaction item. Its key is the version it records, so writing
+ * the same transaction twice (a recovery) leaves one item.
+ */
+const putTransaction = async (transaction: Omit<StockTransaction, 'pk' | 'sk'>): Promise<StockTransaction> => {
+  const item: StockTransaction = {
+    pk: stockKey(transaction.sku, transaction.warehouse),
+    sk: transactionSortKey(transaction.version),
+    ...transaction,
+  };
+  await dynamo().send(new PutCommand({ TableName: tableName('inventory'), Item: item }));
+  return item;
+};
+
+/** The stock item, strongly consistent; undefined when the sku was never adjusted in that warehouse. */
+const getStock = async (sku: string, warehouse: string): Promise<StockItem | undefined> => {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('inventory'),
+      Key: { pk: stockKey(sku, warehouse), sk: STOCK_SK },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as StockItem | undefined;
+};
+
+export interface TransactionPage {
+  readonly items: StockTransaction[];
+  /** The version to continue after, when there may be more. */
+  readonly nextAfterVersion?: number;
+}
+
+/**
+ * Transactions oldest first, at most `limit`, starting after `afterVersion`.
+ * Pages through DynamoDB's 1 MB query pages until `limit` is reached.
+ */
+const listTransactions = async (
+  sku: string,
+  warehouse: string,
+  { limit, afterVersion }: { readonly limit: number; readonly afterVersion?: number },
+): Promise<TransactionPage> => {
+  const pk = stockKey(sku, warehouse);
+  const items: StockTransaction[] = [];
+  let startKey: Record<string, unknown> | undefined =
+    afterVersion === undefined ? undefined : { pk, sk: transactionSortKey(afterVersion) };
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('inventory'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+        ExpressionAttributeValues: { ':pk': pk, ':tx': TX_PREFIX },
+        ExclusiveStartKey: startKey,
+        Limit: limit - items.length,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((out.Items ?? []) as StockTransaction[]));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  const last = items.at(-1);
+  return startKey && last ? { items, nextAfterVersion: last.version } : { items };
+};
+
+/**
+ * The transaction a delivery wrote, looked for among those created since
+ * `since` (newest first). Used only when taking over a crashed attempt, so
+ * the scan is bounded by how long ago that attempt started.
+ */
+const findTransactionByDelivery = async (
+  sku: string,
+  warehouse: string,
+  deliveryId: string,
+  since: string,
+): Promise<StockTransaction | undefined> => {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('inventory'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+        ExpressionAttributeValues: { ':pk': stockKey(sku, warehouse), ':tx': TX_PREFIX },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+        Limit: 200,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of (out.Items ?? []) as StockTransaction[]) {
+      if (item.delivery_id === deliveryId) return item;
+      if (item.created_at < since) return undefined;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return undefined;
+};
+
+export { applyStockChange, putTransaction, getStock, listTransactions, findTransactionByDelivery };

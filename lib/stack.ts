@@ -1,0 +1,247 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import { IntegrationSecret } from './constructs/integration-secret.js';
+import { SyncFunction } from './constructs/sync-function.js';
+import { SyncHttpApi } from './constructs/sync-http-api.js';
+import { SyncQueue } from './constructs/sync-queue.js';
+import { SyncTable } from './constructs/sync-table.js';
+import { topologyProblems } from './check-topology.js';
+import { acknowledgeNagFindings } from './nag.js';
+import {
+  type AnyTopology,
+  type IntegrationName,
+  integrationNames,
+  type QueueAccess,
+  type TableAccess,
+  topology as projectTopology,
+} from './topology.js';
+
+/** How a function gets invoked; decides which failure handling applies to it. */
+export type Invocation = 'http' | 'authorizer' | 'stream' | 'queue' | 'schedule';
+
+export interface SyncToolsStackProps extends StackProps {
+  /** What to build. @default the project's topology (`lib/topology.ts`) */
+  readonly topology?: AnyTopology;
+  /**
+   * SES identities (verified domains or addresses) mail may be sent from.
+   * @default any identity of the account and region
+   */
+  readonly mailIdentities?: readonly string[];
+  /** How long function and access logs are kept. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The function that guards `admin` routes; the topology must declare it when such routes exist. */
+const ADMIN_AUTHORIZER = 'adminAuthorizer';
+
+/** How often EventBridge retries a schedule whose target cannot be invoked, before its DLQ. */
+const SCHEDULE_RETRY_ATTEMPTS = 2;
+
+/**
+ * Every AWS resource of sync-tools, built from the topology and from
+ * nothing else: adding a table, queue, function, route, consumer or
+ * schedule to `lib/topology.ts` is all it takes to deploy it.
+ *
+ * The stack is environment-agnostic (no account or region is looked up), so
+ * `npx cdk synth` works without AWS credentials. Stateful resources sit in
+ * the `Tables` and `Queues` scopes with construct ids derived from their
+ * topology names; renaming one replaces it, which the unit tests catch.
+ *
+ * @example
+ * new SyncToolsStack(app, 'SyncTools');
+ * new SyncToolsStack(app, 'Test', { topology: { ...topology, schedules: [...] } });
+ */
+export class SyncToolsStack extends Stack {
+  public readonly tables: ReadonlyMap<string, SyncTable>;
+  public readonly queues: ReadonlyMap<string, SyncQueue>;
+  public readonly secrets: ReadonlyMap<IntegrationName, IntegrationSecret>;
+  public readonly functions: ReadonlyMap<string, SyncFunction>;
+  /** How each function is invoked, by topology name. */
+  public readonly invocations: ReadonlyMap<string, ReadonlySet<Invocation>>;
+  public readonly api: SyncHttpApi;
+  /** Where failed schedule deliveries and invocations go; only when schedules exist. */
+  public readonly scheduleFailures?: sqs.Queue;
+  /** The SQS event source mappings, which cannot have an on-failure destination. */
+  public readonly queueEventSourceMappings: readonly IConstruct[];
+
+  public constructor(scope: Construct, id: string, props: SyncToolsStackProps = {}) {
+    const { topology: given, mailIdentities, logRetention, ...stackProps } = props;
+    super(scope, id, {
+      description: 'sync-tools: keeps business records in step with CRM, ERP, shop, POS, warehouse and HR systems.',
+      ...stackProps,
+    });
+    const topology = given ?? projectTopology;
+    // Fail before bundling anything, with every problem at once.
+    const problems = topologyProblems(topology, ADMIN_AUTHORIZER);
+    if (problems.length > 0) throw new Error(`The topology cannot be deployed:\n- ${problems.join('\n- ')}`);
+    const invocations = invocationsOf(topology);
+    this.invocations = invocations;
+
+    const tableScope = new Construct(this, 'Tables');
+    this.tables = new Map(
+      Object.entries(topology.tables).map(([name, spec]) => [name, new SyncTable(tableScope, constructId(name), { name, spec })]),
+    );
+
+    const queueScope = new Construct(this, 'Queues');
+    this.queues = new Map(
+      Object.entries(topology.queues).map(([name, spec]) => [name, new SyncQueue(queueScope, constructId(name), { name, spec })]),
+    );
+
+    const secretScope = new Construct(this, 'Secrets');
+    this.secrets = new Map(
+      integrationNames.map((integration) => [
+        integration,
+        new IntegrationSecret(secretScope, constructId(integration), { integration }),
+      ]),
+    );
+
+    const scheduleScope = new Construct(this, 'Schedules');
+    if (topology.schedules.length > 0) {
+      this.scheduleFailures = new sqs.Queue(scheduleScope, 'Failures', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+    }
+
+    const functionScope = new Construct(this, 'Functions');
+    this.functions = new Map(
+      Object.entries(topology.functions).map(([name, spec]) => {
+        const scheduled = invocations.get(name)?.has('schedule') ?? false;
+        const fn = new SyncFunction(functionScope, constructId(name), {
+          name,
+          spec,
+          ...(logRetention ? { logRetention } : {}),
+          ...(scheduled && this.scheduleFailures ? { asyncFailureQueue: this.scheduleFailures } : {}),
+        });
+        for (const [table, access] of entriesOf<TableAccess>(spec.tables)) {
+          if (access) fn.bindTable(lookup(this.tables, table, `function ${name}`), access);
+        }
+        for (const [queue, access] of entriesOf<QueueAccess>(spec.queues)) {
+          if (access) fn.bindQueue(lookup(this.queues, queue, `function ${name}`), access);
+        }
+        for (const integration of spec.integrations ?? []) {
+          fn.bindSecret(lookup(this.secrets, integration, `function ${name}`));
+        }
+        if (spec.sendsMail) fn.allowSendingMail(mailIdentities);
+        return [name, fn];
+      }),
+    );
+
+    for (const consumer of topology.streamConsumers) {
+      const where = `stream consumer ${consumer.function} of ${consumer.table}`;
+      const table = lookup(this.tables, consumer.table, where);
+      lookup(this.functions, consumer.function, where).function.addEventSource(
+        new DynamoEventSource(table, {
+          startingPosition: lambda.StartingPosition[consumer.startingPosition],
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
+          retryAttempts: consumer.retryAttempts,
+          bisectBatchOnError: consumer.bisectBatchOnError,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(lookup(this.queues, consumer.onFailure, where).queue),
+          // Lambda takes EventBridge-style patterns; the topology holds them as such.
+          filters: consumer.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+        }),
+      );
+    }
+
+    const queueMappings: IConstruct[] = [];
+    for (const consumer of topology.queueConsumers) {
+      const where = `queue consumer ${consumer.function} of ${consumer.queue}`;
+      const queue = lookup(this.queues, consumer.queue, where);
+      const fn = lookup(this.functions, consumer.function, where).function;
+      const before = new Set(fn.node.children);
+      fn.addEventSource(
+        new SqsEventSource(queue.queue, {
+          batchSize: consumer.batchSize,
+          // FIFO sources take no batching window at all, not even zero.
+          ...(consumer.maxBatchingWindowSeconds > 0
+            ? { maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds) }
+            : {}),
+          maxConcurrency: consumer.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      queueMappings.push(...fn.node.children.filter((child) => !before.has(child)));
+    }
+    this.queueEventSourceMappings = queueMappings;
+
+    const adminAuthorizer = this.functions.get(ADMIN_AUTHORIZER);
+    this.api = new SyncHttpApi(this, 'Api', {
+      routes: topology.routes,
+      functions: this.functions,
+      ...(adminAuthorizer ? { adminAuthorizer } : {}),
+      ...(logRetention ? { logRetention } : {}),
+    });
+
+    for (const schedule of topology.schedules) {
+      const where = `schedule ${schedule.name}`;
+      const fn = lookup(this.functions, schedule.function, where).function;
+      new events.Rule(scheduleScope, constructId(schedule.name), {
+        description: `sync-tools ${schedule.name}: runs ${schedule.function} on ${schedule.expression}.`,
+        schedule: events.Schedule.expression(schedule.expression),
+        targets: [
+          new targets.LambdaFunction(fn, {
+            retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+            // A run that could not start within the hour is stale; the next one will do.
+            maxEventAge: Duration.hours(1),
+            ...(this.scheduleFailures ? { deadLetterQueue: this.scheduleFailures } : {}),
+          }),
+        ],
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API (webhooks, /health, /admin).' });
+    for (const [integration, secret] of this.secrets) {
+      new CfnOutput(this, `${constructId(integration)}SecretArn`, {
+        value: secret.secretArn,
+        description: `Fill in after deploy. ${secret.instructions}`.slice(0, 1024),
+      });
+    }
+
+    acknowledgeNagFindings(this);
+  }
+}
+
+/** Who invokes each function, from routes, consumers and schedules. */
+const invocationsOf = (topology: AnyTopology): Map<string, Set<Invocation>> => {
+  const result = new Map<string, Set<Invocation>>(Object.keys(topology.functions).map((name) => [name, new Set()]));
+  const add = (name: string, how: Invocation): void => {
+    result.get(name)?.add(how);
+  };
+  for (const route of topology.routes) add(route.function, 'http');
+  if (topology.routes.some((route) => route.auth === 'admin')) add(ADMIN_AUTHORIZER, 'authorizer');
+  for (const consumer of topology.streamConsumers) add(consumer.function, 'stream');
+  for (const consumer of topology.queueConsumers) add(consumer.function, 'queue');
+  for (const schedule of topology.schedules) add(schedule.function, 'schedule');
+  return result;
+};
+
+/** The entries of a partial record keyed by topology names (Object.entries loses the value type). */
+const entriesOf = <V>(record: Readonly<Partial<Record<string, V>>> | undefined): [string, V | undefined][] =>
+  Object.entries(record ?? {}) as [string, V | undefined][];
+
+/** A topology reference that must resolve, or a message naming who made it. */
+const lookup = <K, V>(map: ReadonlyMap<K, V>, key: K, where: string): V => {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`${where}: "${String(key)}" is not declared in the topology.`);
+  return value;
+};
+
+/**
+ * Construct id of a topology name: `syncLog` -> `SyncLog`. It feeds the
+ * logical ids of stateful resources, so it must never change.
+ */
+const constructId = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');

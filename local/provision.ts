@@ -1,0 +1,198 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type KeySchemaElement,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { EngineClients } from './engine-clients.js';
+import type { EngineEndpoints } from './engines.js';
+import type { RuntimeLog } from './log.js';
+import type { OfflinePlan, PlannedQueue, PlannedTable } from './plan.js';
+
+interface ProvisionedTable {
+  readonly name: string;
+  readonly physicalName: string;
+}
+
+interface ProvisionedQueueEndpoint {
+  readonly physicalName: string;
+  /** A URL on the engine's own origin, so the SDK sends to the endpoint it was given. */
+  readonly url: string;
+  readonly arn: string;
+}
+
+interface ProvisionedQueue extends ProvisionedQueueEndpoint {
+  readonly name: string;
+  readonly dlq: ProvisionedQueueEndpoint;
+}
+
+/** Physical names and URLs of what was created, by logical name. */
+interface ProvisionedResources {
+  readonly tables: Readonly<Record<string, ProvisionedTable>>;
+  readonly queues: Readonly<Record<string, ProvisionedQueue>>;
+}
+
+interface ProvisionOptions {
+  readonly clients: EngineClients;
+  readonly endpoints: EngineEndpoints;
+  /** Prepended to every physical name, so several stacks can share one set of engines. */
+  readonly namePrefix: string;
+  readonly log: RuntimeLog;
+}
+
+const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
+  { AttributeName: partitionKey, KeyType: 'HASH' },
+  ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+];
+
+const createTable = async (table: PlannedTable, options: ProvisionOptions): Promise<ProvisionedTable> => {
+  const physicalName = `${options.namePrefix}${table.name}`;
+  const keys = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes: AttributeDefinition[] = [...keys]
+    .filter((name): name is string => name !== undefined)
+    .map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  try {
+    await options.clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: physicalName,
+        BillingMode: table.billingMode,
+        AttributeDefinitions: attributes,
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        ...(table.indexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: table.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: index.projection },
+              })),
+            }
+          : {}),
+        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
+      }),
+    );
+  } catch (error) {
+    // Engines that outlive one run (`engines` passed in) may hold the table already.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+    options.log.debug('table exists; reusing it', { table: physicalName });
+  }
+  if (table.ttlAttribute) {
+    try {
+      await options.clients.dynamodb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: physicalName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute },
+        }),
+      );
+    } catch (error) {
+      // TTL is an optimisation (expired items go away); offline it may be missing or already on.
+      options.log.debug('time to live not set', { table: physicalName, error });
+    }
+  }
+  await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
+  return { name: table.name, physicalName };
+};
+
+const createQueue = async (
+  physicalName: string,
+  attributes: Record<string, string>,
+  options: ProvisionOptions,
+): Promise<ProvisionedQueueEndpoint> => {
+  const created = await options.clients.sqs.send(new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }));
+  // fauxqs answers with `http://sqs.<region>.localhost:<port>/...`, a host that
+  // does not resolve everywhere, and the SDK would send there instead of to
+  // its endpoint. fauxqs finds queues by the path alone, so the URL is moved
+  // onto the endpoint's origin.
+  const path = new URL(created.QueueUrl ?? '').pathname;
+  const url = `${new URL(options.endpoints.sqs).origin}${path}`;
+  const described = await options.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const arn = described.Attributes?.QueueArn;
+  if (!arn) throw new Error(`Queue ${physicalName} has no ARN`);
+  return { physicalName, url, arn };
+};
+
+const fifoName = (name: string, fifo: boolean): string => (fifo ? `${name}.fifo` : name);
+
+const createQueueWithDlq = async (queue: PlannedQueue, options: ProvisionOptions): Promise<ProvisionedQueue> => {
+  const fifo = (isFifo: boolean): Record<string, string> => (isFifo ? { FifoQueue: 'true' } : {});
+  const dlq = await createQueue(
+    fifoName(`${options.namePrefix}${queue.dlq.name}`, queue.dlq.fifo),
+    { ...fifo(queue.dlq.fifo), MessageRetentionPeriod: String(queue.dlq.retentionSeconds) },
+    options,
+  );
+  const main = await createQueue(
+    fifoName(`${options.namePrefix}${queue.name}`, queue.fifo),
+    {
+      ...fifo(queue.fifo),
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(queue.retentionSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
+    },
+    options,
+  );
+  return { name: queue.name, ...main, dlq };
+};
+
+/**
+ * Creates the plan's tables (keys, GSIs projecting everything, streams, TTL)
+ * and queues (each with its DLQ and redrive policy) on the engines, under
+ * `namePrefix`. Safe to run again on engines that already hold them.
+ *
+ * @example
+ * const resources = await provisionResources(plan, { clients, endpoints, namePrefix: 't1a2b-', log });
+ * resources.queues.outbound?.dlq.url;
+ */
+const provisionResources = async (plan: OfflinePlan, options: ProvisionOptions): Promise<ProvisionedResources> => {
+  const [tables, queues] = await Promise.all([
+    Promise.all(plan.tables.map((table) => createTable(table, options))),
+    Promise.all(plan.queues.map((queue) => createQueueWithDlq(queue, options))),
+  ]);
+  return {
+    tables: Object.fromEntries(tables.map((t) => [t.name, t])),
+    queues: Object.fromEntries(queues.map((q) => [q.name, q])),
+  };
+};
+
+/** Values the offline engines accept; fixed, so the SDK never looks for real credentials. */
+const OFFLINE_ACCESS_KEY = 'offline';
+
+/**
+ * The environment handlers need to find what was provisioned, exactly as
+ * the CDK stack sets it on Lambda (`RECORDS_TABLE`, `OUTBOUND_QUEUE_URL`,
+ * ...), plus the endpoint variables the AWS SDK reads by itself:
+ * `AWS_ENDPOINT_URL_<service id>`, where the SES v2 client's service id is
+ * "SESv2" (hence `AWS_ENDPOINT_URL_SESV2`, not `..._SES`) and Streams' is
+ * "DynamoDB Streams".
+ *
+ * @example
+ * Object.assign(process.env, offlineEnvironment(plan, resources, endpoints, 'us-east-1'));
+ */
+const offlineEnvironment = (
+  plan: OfflinePlan,
+  resources: ProvisionedResources,
+  endpoints: EngineEndpoints,
+  region: string,
+): Record<string, string> => {
+  const env: Record<string, string> = {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: OFFLINE_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: OFFLINE_ACCESS_KEY,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+  };
+  for (const table of plan.tables) {
+    const provisioned = resources.tables[table.name];
+    if (provisioned) env[table.envName] = provisioned.physicalName;
+  }
+  for (const queue of plan.queues) {
+    const provisioned = resources.queues[queue.name];
+    if (provisioned) env[queue.envName] = provisioned.url;
+  }
+  return env;
+};
+
+export { offlineEnvironment, provisionResources };
+export type { ProvisionedQueue, ProvisionedQueueEndpoint, ProvisionedResources, ProvisionedTable, ProvisionOptions };

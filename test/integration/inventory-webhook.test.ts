@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN, TEST_INVENTORY_SECRET, admin, postSignedWebhook } from '../helpers/http-client.js';
+import { type FakeSystems, startFakeSystems } from '../helpers/fake-systems.js';
+import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+
+/**
+ * POST /webhooks/inventory through the offline HTTP gateway: signature,
+ * schema, idempotency and the atomic stock update on DynamoDB Local, read
+ * back through the inventory admin API. Fan-out is inventory-fanout.test.ts.
+ */
+let stack: TestStack;
+let systems: FakeSystems;
+const savedEnv = { ...process.env };
+
+interface Answer {
+  status?: string;
+  sku?: string;
+  warehouse?: string;
+  new_quantity?: number;
+  error?: string;
+  current_qty?: number;
+  attempted_qty?: number;
+  issues?: { path: string; message: string }[];
+}
+
+interface Transaction {
+  adjustment_type: string;
+  quantity_before: number;
+  quantity_change: number;
+  quantity_after: number;
+  source: string;
+  created_at: string;
+  delivery_id: string;
+  version: number;
+  reason?: string;
+  reference?: string;
+}
+
+const WAREHOUSE = 'WH-1';
+const newSku = () => `SKU-${randomUUID().slice(0, 8)}`;
+
+const adjust = (body: Record<string, unknown>, id?: string) =>
+  postSignedWebhook<Answer>(`${stack.url}/webhooks/inventory`, { source: 'erp', warehouse: WAREHOUSE, ...body }, {
+    secret: TEST_INVENTORY_SECRET,
+    ...(id ? { id } : {}),
+  });
+
+const stockOf = (sku: string) => admin(stack.url, 'GET', `/admin/inventory/${sku}/${WAREHOUSE}`);
+
+const allTransactions = async (sku: string, limit?: number): Promise<{ items: Transaction[]; pages: number }> => {
+  const items: Transaction[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const query = new URLSearchParams({ ...(limit ? { limit: String(limit) } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await admin<{ items: Transaction[]; cursor?: string }>(
+      stack.url,
+      'GET',
+      `/admin/inventory/${sku}/${WAREHOUSE}/transactions?${query}`,
+    );
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.cursor;
+    pages++;
+  } while (cursor);
+  return { items, pages };
+};
+
+beforeAll(async () => {
+  // Fake systems answer the fan-out this route triggers, so it does not pile up retries meanwhile.
+  systems = await startFakeSystems();
+  Object.assign(process.env, systems.env, {
+    INVENTORY_WEBHOOK_SECRET: TEST_INVENTORY_SECRET,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
+    OUTBOUND_TIMEOUT_MS: '1000',
+  });
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await systems?.close();
+  process.env = savedEnv;
+});
+
+describe('POST /webhooks/inventory', () => {
+  it('applies a receipt and answers the new quantity', async () => {
+    // Prepare
+    const sku = newSku();
+    // Act
+    const answer = await adjust({ sku, type: 'receipt', quantity: 12, reason: 'PO arrived', reference: 'PO-77' });
+    // Assess
+    expect(answer).toEqual({ status: 200, body: { status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 12 } });
+    const stock = await stockOf(sku);
+    expect(stock.body).toMatchObject({
+      sku,
+      warehouse: WAREHOUSE,
+      quantity_on_hand: 12,
+      last_adjustment_type: 'receipt',
+      last_adjustment_source: 'erp',
+      updated_at: expect.any(String),
+    });
+    const { items } = await allTransactions(sku);
+    expect(items).toEqual([
+      expect.objectContaining({
+        sku,
+        warehouse: WAREHOUSE,
+        adjustment_type: 'receipt',
+        quantity_before: 0,
+        quantity_change: 12,
+        quantity_after: 12,
+        reason: 'PO arrived',
+        reference: 'PO-77',
+        source: 'erp',
+        created_at: stock.body.updated_at,
+        version: 1,
+      }),
+    ]);
+  });
+
+  it('adds, subtracts and sets by type, each transaction chained to the one before', async () => {
+    // Prepare
+    const sku = newSku();
+    const steps: [string, number, number][] = [
+      ['receipt', 10, 10],
+      ['transfer_in', 5, 15],
+      ['shipment', 4, 11],
+      ['transfer_out', 1, 10],
+      ['count', 7, 7],
+      ['adjustment', 9, 9],
+    ];
+    // Act
+    const answers = [];
+    for (const [type, quantity] of steps) answers.push(await adjust({ sku, type, quantity }));
+    // Assess
+    expect(answers.map((a) => a.body.new_quantity)).toEqual(steps.map(([, , after]) => after));
+    const { items } = await allTransactions(sku);
+    expect(items.map((t) => [t.adjustment_type, t.quantity_before, t.quantity_change, t.quantity_after])).toEqual([
+      ['receipt', 0, 10, 10],
+      ['transfer_in', 10, 5, 15],
+      ['shipment', 15, -4, 11],
+      ['transfer_out', 11, -1, 10],
+      ['count', 10, -3, 7],
+      ['adjustment', 7, 2, 9],
+    ]);
+  });
+
+  it('refuses a result below zero with 400, the current and the attempted quantity, and writes nothing', async () => {
+    // Prepare
+    const sku = newSku();
+    await adjust({ sku, type: 'receipt', quantity: 3 });
+    const before = await stockOf(sku);
+    // Act
+    const answer = await adjust({ sku, type: 'shipment', quantity: 5 });
+    // Assess
+    expect(answer).toEqual({ status: 400, body: { error: 'Inventory cannot be negative', current_qty: 3, attempted_qty: -2 } });
+    expect((await stockOf(sku)).body).toEqual(before.body);
+    expect((await allTransactions(sku)).items).toHaveLength(1);
+  });
+
+  it('refuses a shipment from an item never stocked, and creates nothing', async () => {
+    // Prepare
+    const sku = newSku();
+    // Act
+    const answer = await adjust({ sku, type: 'transfer_out', quantity: 1 });
+    // Assess
+    expect(answer).toEqual({ status: 400, body: { error: 'Inventory cannot be negative', current_qty: 0, attempted_qty: -1 } });
+    expect((await stockOf(sku)).status).toBe(404);
+    expect((await allTransactions(sku)).items).toEqual([]);
+  });
+
+  it('judges a refused delivery afresh when it is redelivered after stock arrived', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    expect((await adjust({ sku, type: 'shipment', quantity: 2 }, id)).status).toBe(400);
+    await adjust({ sku, type: 'receipt', quantity: 5 });
+    // Act
+    const redelivered = await adjust({ sku, type: 'shipment', quantity: 2 }, id);
+    // Assess
+    expect(redelivered.body).toMatchObject({ status: 'synced', new_quantity: 3 });
+  });
+
+  it.each([
+    ['an unknown type', { type: 'theft', quantity: 1 }, 'type'],
+    ['a quantity that is not a number', { type: 'receipt', quantity: 'ten' }, 'quantity'],
+    ['a negative quantity', { type: 'receipt', quantity: -4 }, 'quantity'],
+    ['a missing sku', { sku: undefined, type: 'receipt', quantity: 1 }, 'sku'],
+    ['a missing warehouse', { warehouse: undefined, type: 'receipt', quantity: 1 }, 'warehouse'],
+    ['a missing source', { source: undefined, type: 'receipt', quantity: 1 }, 'source'],
+  ])('answers 400 naming the field for %s, and writes nothing', async (_what, body, field) => {
+    // Prepare
+    const sku = newSku();
+    // Act
+    const answer = await adjust({ sku, ...body });
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toContain(field);
+    expect(answer.body.issues?.map((i) => i.path)).toEqual([field]);
+    expect((await stockOf(sku)).status).toBe(404);
+  });
+
+  it('answers 401 to an unsigned or wrongly signed request, and writes nothing', async () => {
+    // Prepare
+    const sku = newSku();
+    const body = JSON.stringify({ source: 'erp', sku, warehouse: WAREHOUSE, type: 'receipt', quantity: 1 });
+    // Act
+    const unsigned = await fetch(`${stack.url}/webhooks/inventory`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const wrongKey = await postSignedWebhook(`${stack.url}/webhooks/inventory`, JSON.parse(body), {
+      secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==',
+    });
+    // Assess
+    expect(unsigned.status).toBe(401);
+    expect(wrongKey.status).toBe(401);
+    expect((await stockOf(sku)).status).toBe(404);
+  });
+
+  it('answers 503 naming the setting while INVENTORY_WEBHOOK_SECRET is unset', async () => {
+    // Prepare
+    delete process.env.INVENTORY_WEBHOOK_SECRET;
+    try {
+      // Act
+      const answer = await adjust({ sku: newSku(), type: 'receipt', quantity: 1 });
+      // Assess
+      expect(answer.status).toBe(503);
+      expect(answer.body.error).toContain('INVENTORY_WEBHOOK_SECRET');
+    } finally {
+      process.env.INVENTORY_WEBHOOK_SECRET = TEST_INVENTORY_SECRET;
+    }
+  });
+});
+
+describe('Concurrency and redelivery', () => {
+  it('ends 200 simultaneous adjustments on one sku on exactly the sum, with 200 chained transactions', async () => {
+    // Prepare: a count first, so that shipments in any order never go below zero.
+    const sku = newSku();
+    await adjust({ sku, type: 'count', quantity: 1000 });
+    const adjustments = Array.from({ length: 200 }, (_, i) => ({
+      type: i % 2 === 0 ? 'receipt' : 'shipment',
+      quantity: (i % 5) + 1,
+    }));
+    const expected = 1000 + adjustments.reduce((sum, a) => sum + (a.type === 'receipt' ? a.quantity : -a.quantity), 0);
+    // Act
+    const answers = await Promise.all(adjustments.map((a) => adjust({ sku, ...a })));
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual(Array(200).fill(200));
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: expected, version: 201 });
+    const { items, pages } = await allTransactions(sku, 75);
+    expect(pages).toBe(3);
+    const applied = items.slice(1);
+    expect(applied).toHaveLength(200);
+    expect(items.map((t) => t.version)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
+    for (const [i, t] of items.entries()) {
+      expect(t.quantity_after).toBe(t.quantity_before + t.quantity_change);
+      if (i > 0) expect(t.quantity_before).toBe(items[i - 1]?.quantity_after);
+    }
+    expect(items.at(-1)?.quantity_after).toBe(expected);
+    // Every answer's new quantity is the after of its own transaction.
+    const afterByDelivery = new Map(applied.map((t) => [t.delivery_id, t.quantity_after]));
+    expect(new Set(answers.map((a) => a.body.new_quantity))).toEqual(new Set(afterByDelivery.values()));
+  });
+
+  it('applies a redelivered webhook-id once and answers the copy as a duplicate', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    const first = await adjust({ sku, type: 'receipt', quantity: 4 }, id);
+    await adjust({ sku, type: 'receipt', quantity: 1 });
+    // Act
+    const again = await adjust({ sku, type: 'receipt', quantity: 4 }, id);
+    // Assess
+    expect(first.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 4 });
+    expect(again).toEqual({ status: 200, body: { status: 'duplicate', sku, warehouse: WAREHOUSE, new_quantity: 4 } });
+    expect((await stockOf(sku)).body.quantity_on_hand).toBe(5);
+    expect((await allTransactions(sku)).items).toHaveLength(2);
+  });
+
+  it('applies once when 20 copies of one delivery arrive together', async () => {
+    // Prepare
+    const sku = newSku();
+    await adjust({ sku, type: 'receipt', quantity: 100 });
+    const id = `msg_${randomUUID()}`;
+    // Act
+    const answers = await Promise.all(Array.from({ length: 20 }, () => adjust({ sku, type: 'shipment', quantity: 7 }, id)));
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(answers.filter((a) => a.body.status === 'synced')).toHaveLength(1);
+    expect(answers.every((a) => a.body.new_quantity === 93)).toBe(true);
+    expect((await stockOf(sku)).body.quantity_on_hand).toBe(93);
+    expect((await allTransactions(sku)).items).toHaveLength(2);
+  });
+
+  it('refuses a webhook-id reused for a different adjustment', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    await adjust({ sku, type: 'receipt', quantity: 4 }, id);
+    // Act
+    const reused = await adjust({ sku, type: 'receipt', quantity: 40 }, id);
+    // Assess
+    expect(reused.status).toBe(422);
+    expect((await stockOf(sku)).body.quantity_on_hand).toBe(4);
+  });
+});
+
+describe('GET /admin/inventory', () => {
+  it('answers 404 for an unknown sku and 401 without the admin token', async () => {
+    // Act
+    const unknown = await stockOf(newSku());
+    const anonymous = await fetch(`${stack.url}/admin/inventory/SKU-1/${WAREHOUSE}`);
+    // Assess
+    expect(unknown.status).toBe(404);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('pages transactions with a cursor and refuses a forged one', async () => {
+    // Prepare
+    const sku = newSku();
+    for (const quantity of [1, 2, 3]) await adjust({ sku, type: 'receipt', quantity });
+    // Act
+    const { items, pages } = await allTransactions(sku, 2);
+    const forged = await admin(stack.url, 'GET', `/admin/inventory/${sku}/${WAREHOUSE}/transactions?cursor=bm9wZQ`);
+    // Assess
+    expect(pages).toBe(2);
+    expect(items.map((t) => t.quantity_after)).toEqual([1, 3, 6]);
+    expect(forged.status).toBe(400);
+  });
+});

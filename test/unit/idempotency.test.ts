@@ -1,0 +1,253 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/**
+ * Unit tests of the claim logic with the DynamoDB client replaced by a
+ * script of answers. Whether DynamoDB really serialises the conditional
+ * writes is the integration test's job (test/integration/inventory-idempotency.test.ts).
+ */
+const send = vi.hoisted(() => vi.fn());
+vi.mock('../../functions/shared/store/aws-clients.js', () => ({ dynamo: () => ({ send }) }));
+
+const { DeliveryIdReusedError, DeliveryInProgressError, EffectCommittedError, runOnce } = await import(
+  '../../functions/shared/idempotency.js'
+);
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const OPTIONS = { scope: 'test', leaseSeconds: 12 };
+const PK = 'IDEMPOTENCY#test#msg_1';
+
+type Command = { constructor: { name: string }; input: Record<string, unknown> };
+const commandsSent = (): Command[] => send.mock.calls.map((call) => call[0] as Command);
+const namesSent = (): string[] => commandsSent().map((c) => c.constructor.name);
+
+const conditionFailed = (item?: Record<string, unknown>) =>
+  Object.assign(new Error('The conditional request failed'), {
+    name: 'ConditionalCheckFailedException',
+    ...(item ? { Item: marshall(item, { removeUndefinedValues: true }) } : {}),
+  });
+
+const aClaim = (overrides: Record<string, unknown> = {}) => ({
+  pk: PK,
+  status: 'in_progress',
+  token: 'other-token',
+  claimed_at: new Date(NOW - 1000).toISOString(),
+  lease_expires_at: NOW + 11_000,
+  expires_at: Math.floor(NOW / 1000) + 86_400,
+  ...overrides,
+});
+
+/** Answers each command by its class name, from queues of answers (a function may throw). */
+const script = (answers: Partial<Record<string, Array<() => unknown>>>) => {
+  send.mockImplementation(async (command: Command) => {
+    const next = answers[command.constructor.name]?.shift();
+    return next ? next() : {};
+  });
+};
+
+describe('Function: runOnce()', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+    process.env.IDEMPOTENCY_TABLE = 'idempotency-test';
+    send.mockReset();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    delete process.env.IDEMPOTENCY_TABLE;
+  });
+
+  it('claims the id, runs the effect once and stores its result as completed', async () => {
+    // Prepare
+    script({});
+    const effect = vi.fn(async () => ({ new_quantity: 5 }));
+    // Act
+    const result = await runOnce(OPTIONS, 'msg_1', effect);
+    // Assess
+    expect(result).toEqual({ value: { new_quantity: 5 }, duplicate: false });
+    expect(effect).toHaveBeenCalledOnce();
+    expect(effect).toHaveBeenCalledWith({ takeover: false, firstClaimedAt: new Date(NOW).toISOString() });
+    expect(namesSent()).toEqual(['PutCommand', 'UpdateCommand']);
+    const [put, update] = commandsSent();
+    expect(put?.input).toMatchObject({
+      TableName: 'idempotency-test',
+      Item: { pk: PK, status: 'in_progress', lease_expires_at: NOW + 12_000 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    expect(update?.input).toMatchObject({
+      Key: { pk: PK },
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeValues: expect.objectContaining({ ':completed': 'completed', ':response': { new_quantity: 5 } }),
+    });
+  });
+
+  it('only lets the claim replace a record that is absent, expired, or in progress with its lease over', async () => {
+    // Prepare
+    script({});
+    // Act
+    await runOnce(OPTIONS, 'msg_1', async () => 'ok');
+    // Assess
+    const put = commandsSent()[0];
+    expect(put?.input.ConditionExpression).toBe(
+      'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
+    );
+    expect(put?.input.ExpressionAttributeValues).toEqual({ ':nowS': NOW / 1000, ':nowMs': NOW, ':inProgress': 'in_progress' });
+  });
+
+  it('answers the stored result flagged duplicate when the id was completed, without running the effect', async () => {
+    // Prepare
+    script({ PutCommand: [() => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: { new_quantity: 7 } })))] });
+    const effect = vi.fn(async () => ({ new_quantity: 99 }));
+    // Act
+    const result = await runOnce(OPTIONS, 'msg_1', effect);
+    // Assess
+    expect(result).toEqual({ value: { new_quantity: 7 }, duplicate: true });
+    expect(effect).not.toHaveBeenCalled();
+  });
+
+  it('waits for a concurrent copy and answers its result', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed(aClaim()))],
+      GetCommand: [() => ({ Item: aClaim() }), () => ({ Item: aClaim({ status: 'completed', response: 'first' }) })],
+    });
+    const effect = vi.fn(async () => 'second');
+    // Act
+    const pending = runOnce(OPTIONS, 'msg_1', effect);
+    await vi.advanceTimersByTimeAsync(500);
+    // Assess
+    await expect(pending).resolves.toEqual({ value: 'first', duplicate: true });
+    expect(effect).not.toHaveBeenCalled();
+  });
+
+  it('answers 409 with Retry-After when the concurrent copy is still running after about 3 s', async () => {
+    // Prepare
+    send.mockImplementation(async (command: Command) => {
+      if (command.constructor.name === 'PutCommand') throw conditionFailed(aClaim());
+      return { Item: aClaim() };
+    });
+    const effect = vi.fn(async () => 'second');
+    // Act
+    const pending = runOnce(OPTIONS, 'msg_1', effect);
+    const assessed = expect(pending).rejects.toBeInstanceOf(DeliveryInProgressError);
+    await vi.advanceTimersByTimeAsync(3_200);
+    // Assess
+    await assessed;
+    const error = (await pending.catch((e: unknown) => e)) as InstanceType<typeof DeliveryInProgressError>;
+    expect(error.statusCode).toBe(409);
+    // The holder's lease (11 s from the start) has 8 s left after waiting 3 s.
+    expect(error.headers).toEqual({ 'retry-after': '8' });
+    expect(effect).not.toHaveBeenCalled();
+    const polls = namesSent().filter((n) => n === 'GetCommand').length;
+    expect(polls).toBeGreaterThanOrEqual(20);
+    expect(polls).toBeLessThanOrEqual(31);
+  });
+
+  it('takes over a claim whose lease expired and tells the effect when the first copy started', async () => {
+    // Prepare
+    const crashed = aClaim({ claimed_at: '2026-11-24T11:59:30.000Z', lease_expires_at: NOW - 18_000 });
+    script({ PutCommand: [() => ({ Attributes: crashed })] });
+    const effect = vi.fn(async () => 'recovered');
+    // Act
+    const result = await runOnce(OPTIONS, 'msg_1', effect);
+    // Assess
+    expect(result).toEqual({ value: 'recovered', duplicate: false });
+    expect(effect).toHaveBeenCalledWith({ takeover: true, firstClaimedAt: '2026-11-24T11:59:30.000Z' });
+  });
+
+  it('claims again when the record it waited on expired its lease meanwhile', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW + 150 }))), () => ({ Attributes: aClaim() })],
+      GetCommand: [() => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) }), () => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) })],
+    });
+    const effect = vi.fn(async () => 'taken over');
+    // Act
+    const pending = runOnce(OPTIONS, 'msg_1', effect);
+    await vi.advanceTimersByTimeAsync(400);
+    // Assess
+    await expect(pending).resolves.toEqual({ value: 'taken over', duplicate: false });
+    expect(effect).toHaveBeenCalledWith(expect.objectContaining({ takeover: true }));
+  });
+
+  it('claims again when the holder released its claim while we waited', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed(aClaim())), () => ({})],
+      GetCommand: [() => ({})],
+    });
+    const effect = vi.fn(async () => 'mine');
+    // Act
+    const pending = runOnce(OPTIONS, 'msg_1', effect);
+    await vi.advanceTimersByTimeAsync(200);
+    // Assess
+    await expect(pending).resolves.toEqual({ value: 'mine', duplicate: false });
+    expect(effect).toHaveBeenCalledWith(expect.objectContaining({ takeover: false }));
+  });
+
+  it('releases the claim when the effect throws, so a retry can run it', async () => {
+    // Prepare
+    script({});
+    const failure = new Error('store down');
+    // Act
+    const outcome = runOnce(OPTIONS, 'msg_1', async () => {
+      throw failure;
+    });
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(namesSent()).toEqual(['PutCommand', 'DeleteCommand']);
+    const put = commandsSent()[0];
+    const token = (put?.input.Item as { token: string }).token;
+    expect(commandsSent()[1]?.input).toMatchObject({
+      Key: { pk: PK },
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeValues: { ':token': token },
+    });
+  });
+
+  it('keeps the claim when the effect failed after its point of no return', async () => {
+    // Prepare
+    script({});
+    // Act
+    const outcome = runOnce(OPTIONS, 'msg_1', async () => {
+      throw new EffectCommittedError('half done');
+    });
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(EffectCommittedError);
+    expect(namesSent()).toEqual(['PutCommand']);
+  });
+
+  it('refuses an id reused with a different payload', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: 'x', fingerprint: 'aaa' })))],
+    });
+    // Act
+    const outcome = runOnce(OPTIONS, 'msg_1', async () => 'y', 'bbb');
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(DeliveryIdReusedError);
+    await expect(outcome).rejects.toMatchObject({ statusCode: 422 });
+  });
+
+  it('still answers the result when its claim was taken over before it could complete', async () => {
+    // Prepare
+    script({ UpdateCommand: [() => Promise.reject(conditionFailed())] });
+    // Act
+    const result = await runOnce(OPTIONS, 'msg_1', async () => 'done');
+    // Assess
+    expect(result).toEqual({ value: 'done', duplicate: false });
+  });
+
+  it('reads the claim when DynamoDB gives no item with the failed condition', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed())],
+      GetCommand: [() => ({ Item: aClaim({ status: 'completed', response: 'stored' }) })],
+    });
+    // Act
+    const result = await runOnce(OPTIONS, 'msg_1', async () => 'new');
+    // Assess
+    expect(result).toEqual({ value: 'stored', duplicate: true });
+  });
+});
