@@ -10,7 +10,7 @@ import { standardWebhookVerifier } from '../shared/signatures/standard-webhooks.
 import { crmChangeEvent, receiveCrmChange } from './receive-change.js';
 
 const receive = webhookChain({
-  verify: standardWebhookVerifier(async () => (await requireIntegration('crm')).webhookSecret),
+  verify: standardWebhookVerifier(async () => (await requireIntegration('crm', ['webhookSecret'])).webhookSecret),
   schema: crmChangeEvent,
 });
 

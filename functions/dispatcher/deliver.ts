@@ -104,6 +104,7 @@ const readBody = async (response: Response): Promise<unknown> => {
 
 const callHttp = async (
   request: HttpRequestSpec,
+  idempotencyKey: string,
   attempt: number,
   ports: DeliveryPorts,
 ): Promise<{ outcome: DeliveryOutcome; answer?: HttpAnswer }> => {
@@ -123,6 +124,8 @@ const callHttp = async (
   const url = joinUrl(base, request.path);
   const headers: Record<string, string> = {
     accept: 'application/json',
+    // A retried create after a timeout must not create twice where the vendor honours the key.
+    'idempotency-key': idempotencyKey,
     ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
     ...request.headers,
     ...authHeaders(spec.auth, loaded.settings),
@@ -201,7 +204,7 @@ const deliver = async (message: OutboundMessage, attempt: number, ports: Deliver
   if (request.kind === 'mail') {
     outcome = await callMail(request, attempt, ports);
   } else {
-    ({ outcome, answer } = await callHttp(request, attempt, ports));
+    ({ outcome, answer } = await callHttp(request, message.id, attempt, ports));
   }
   if (outcome.kind === 'delivered') {
     if (message.supersede) await ports.markDelivered(message.supersede.key, message.supersede.version);

@@ -2,7 +2,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { findProduct } from '../shared/inventory/products.js';
 import { logger } from '../shared/observability.js';
 import { enqueueOutbound } from '../shared/outbound/outbound-queue.js';
-import { alertMessages, mayAlert, stockChangeOf, stockMessages, supersededInBatch } from './plan-fanout.js';
+import { alertMessages, mayAlert, stockChangeOf, stockMessages } from './plan-fanout.js';
 
 /**
  * Handles one stream record of a stock level: the new quantity to every
@@ -21,7 +21,7 @@ const fanOutStockChange = async (record: DynamoDBRecord, newestInBatch: Readonly
     logger.debug('stock change not sent', { reason: change.skip, event_id: record.eventID });
     return;
   }
-  const messages = supersededInBatch(change, newestInBatch) ? [] : stockMessages(change);
+  const messages = stockMessages(change, newestInBatch);
   if (mayAlert(change)) {
     const product = await findProduct(change.sku);
     if (product) messages.push(...alertMessages(change, product));

@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../shared/inventory/alerts.js';
 import { connectorsExcept } from '../shared/inventory/connectors/index.js';
 import { stockRequest } from '../shared/inventory/connectors/connector.js';
-import { STOCK_SK, type StockItem, stockKey } from '../shared/inventory/stock.js';
+import { STOCK_SK, type StockItem } from '../shared/inventory/stock.js';
 import type { OutboundMessageInput } from '../shared/outbound/message.js';
 
 /**
@@ -83,23 +83,28 @@ const contextOf = (change: StockChange, system: string, extra: Record<string, st
 });
 
 /**
- * The new quantity for every system except the one it came from.
+ * The new quantity for every system except the one it came from (and
+ * except those a later record of the same batch updates anyway).
  *
  * @example
  * stockMessages({ sku: 'SKU-1', warehouse: 'WH-1', version: 3, before: 5, after: 7, source: 'erp' });
  * // three messages: ecommerce, pos, wms
  */
-const stockMessages = (change: StockChange): OutboundMessageInput[] =>
-  connectorsExcept(change.source).map((connector) => {
-    const key = targetKey(connector.system, change);
-    return {
-      id: `${key}#v${change.version}`,
-      group: key,
-      request: { integration: connector.system, ...stockRequest(connector, { sku: change.sku, warehouse: change.warehouse, quantity: change.after }) },
-      supersede: { key, version: change.version },
-      context: contextOf(change, connector.system),
-    };
-  });
+const stockMessages = (change: StockChange, newestInBatch: ReadonlyMap<string, number> = new Map()): OutboundMessageInput[] => {
+  const level = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
+  return connectorsExcept(change.source)
+    .filter((connector) => !supersededInBatch(change, connector.system, newestInBatch))
+    .map((connector) => {
+      const key = targetKey(connector.system, change);
+      return {
+        id: `${key}#v${change.version}`,
+        group: key,
+        request: { integration: connector.system, ...stockRequest(connector, level) },
+        supersede: { key, version: change.version },
+        context: contextOf(change, connector.system),
+      };
+    });
+};
 
 const slackAlert = (alert: StockAlert, change: StockChange, product: ProductInfo): OutboundMessageInput => {
   const subject: AlertSubject = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
@@ -144,12 +149,14 @@ const alertMessages = (change: StockChange, product: ProductInfo): OutboundMessa
   );
 
 /**
- * The newest version of each stock item among the records of a stream
- * batch that send a quantity. A quantity that a later record of the same
- * batch replaces need not be sent at all: that record comes after it on the
- * shard, so it is processed (or retried) after it, and the systems end on
- * its quantity either way. Alerts are still judged on every change, as each
- * crossing counts.
+ * For each stock item and target system, the newest version in a stream
+ * batch that sends that system a quantity. A quantity that a later record
+ * of the same batch sends the same system need not be sent at all: that
+ * record comes after it on the shard, so it is processed (or retried) after
+ * it, and the system ends on its quantity either way. Per system, because a
+ * later change *from* a system is not sent to it and so cannot stand in for
+ * an earlier one. Alerts are still judged on every change, as each crossing
+ * counts.
  *
  * @example
  * const newest = newestVersions(event.Records);
@@ -160,15 +167,17 @@ const newestVersions = (records: readonly DynamoDBRecord[]): ReadonlyMap<string,
     // Only records that send a quantity themselves may stand in for an earlier one.
     const change = stockChangeOf(record);
     if ('skip' in change) continue;
-    const key = stockKey(change.sku, change.warehouse);
-    newest.set(key, Math.max(newest.get(key) ?? 0, change.version));
+    for (const connector of connectorsExcept(change.source)) {
+      const key = targetKey(connector.system, change);
+      newest.set(key, Math.max(newest.get(key) ?? 0, change.version));
+    }
   }
   return newest;
 };
 
-/** Whether a later record of the same batch carries a newer quantity of this item. */
-const supersededInBatch = (change: StockChange, newest: ReadonlyMap<string, number>): boolean =>
-  (newest.get(stockKey(change.sku, change.warehouse)) ?? 0) > change.version;
+/** Whether a later record of the same batch sends this system a newer quantity of this item. */
+const supersededInBatch = (change: StockChange, system: string, newest: ReadonlyMap<string, number>): boolean =>
+  (newest.get(targetKey(system, change)) ?? 0) > change.version;
 
 /** Only a fall can raise an alert, so only then is the product worth reading. */
 const mayAlert = (change: StockChange): boolean => change.after < change.before;

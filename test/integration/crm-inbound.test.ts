@@ -26,10 +26,9 @@ const send = (body: unknown, options: { id?: string; timestamp?: Date; raw?: str
   postSignedWebhook(webhookUrl, body, { secret: TEST_CRM_SECRET, ...options });
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    env: { CRM_WEBHOOK_SECRET: TEST_CRM_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN },
-    // Outbound is tested elsewhere; inbound writes never reach it (origin crm), and no CRM URL is set here.
-  });
+  // Outbound is tested elsewhere: inbound writes never reach it (origin crm), and no CRM URL is set here.
+  Object.assign(process.env, { CRM_WEBHOOK_SECRET: TEST_CRM_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+  stack = await startTestStack();
   webhookUrl = `${stack.url}/webhooks/crm`;
 });
 

@@ -29,16 +29,15 @@ const crmCreates = () => ({ status: 201, body: { id: `crm-${++createdIds}-${rand
 
 beforeAll(async () => {
   crm = await startFakeHttpServer((request) => (request.method === 'POST' ? crmCreates() : { status: 200, body: {} }));
-  stack = await startTestStack({
-    env: {
-      CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-      CRM_API_URL: crm.url,
-      CRM_API_KEY: 'crm-test-key',
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-      OUTBOUND_TIMEOUT_MS: '400',
-    },
+  Object.assign(process.env, {
+    CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
+    CRM_API_URL: crm.url,
+    CRM_API_KEY: 'crm-test-key',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
+    OUTBOUND_TIMEOUT_MS: '400',
   });
+  stack = await startTestStack();
 });
 
 afterAll(async () => {
@@ -90,11 +89,10 @@ describe('Outbound: local contact changes reach the CRM', () => {
   });
 
   it('pushes a local edit made while the create was in flight, as a PUT, and keeps the edit', async () => {
-    // Prepare: the CRM takes its time to answer the create.
+    // Prepare: the CRM takes its time to answer the create (within the 400 ms timeout).
     const id = newContactId();
     const email = `${id}@example.com`;
-    crm.setResponder((request) => (request.method === 'POST' ? { ...crmCreates(), delayMs: 0 } : { status: 200, body: {} }));
-    crm.queueAnswers({ status: 201, body: { id: `crm-slow-${id}` }, delayMs: 1200 });
+    crm.queueAnswers({ status: 201, body: { id: `crm-slow-${id}` }, delayMs: 300 });
     // Act
     await putContact(id, { first_name: 'Ana', email });
     await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
@@ -102,6 +100,7 @@ describe('Outbound: local contact changes reach the CRM', () => {
     // Assess
     const [update] = await crm.waitFor((r) => r.method === 'PUT' && r.path === `/api/contacts/crm-slow-${id}`);
     expect(update?.body).toMatchObject({ phone: '999' });
+    expect(update?.headers['idempotency-key']).toBe(`crm#contact#${id}#v2`);
     const record = await eventually(async () => {
       const r = await getContact(id);
       return r.body.synced_version === 2 ? r.body : undefined;

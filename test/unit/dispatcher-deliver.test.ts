@@ -17,6 +17,7 @@ describe('Function: deliver()', () => {
     expect(url).toBe('http://crm.test/api/contacts/ext-1');
     expect(init.method).toBe('PUT');
     expect((init.headers as Record<string, string>).authorization).toBe('Bearer k-123');
+    expect((init.headers as Record<string, string>)['idempotency-key']).toBe('crm#contact#c-1#v1');
     expect(JSON.parse(String(init.body))).toEqual({ email: 'ana@example.com' });
   });
 

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { secretEnvName, type IntegrationName } from '../../../lib/topology.js';
 import { HttpError } from '../http/responses.js';
 import { logger } from '../observability.js';
-import { integrations, type IntegrationSettings } from './integrations.js';
+import { type IntegrationSettings, type Integrations, integrations } from './integrations.js';
 
 /**
  * Reads an integration's settings, validated by zod.
@@ -48,18 +48,24 @@ const readRaw = async (name: IntegrationName): Promise<Record<string, unknown>> 
 
 /**
  * The settings of an integration, or the list of what is missing or wrong.
+ * `only` limits the check to the fields a caller needs (an inbound webhook
+ * needs its secret, not the outbound API key).
  *
  * @example
  * const crm = await loadIntegration('crm');
  * if (!crm.ok) logger.warn('CRM not configured', { problems: crm.problems });
  */
-const loadIntegration = async <N extends IntegrationName>(name: N): Promise<Loaded<N>> => {
+const loadIntegration = async <N extends IntegrationName>(
+  name: N,
+  only?: readonly (keyof Integrations[N]['fields'] & string)[],
+): Promise<Loaded<N>> => {
   const spec = integrations[name];
   const raw = await readRaw(name);
   const onAws = Boolean(process.env[secretEnvName(name)]);
   const problems: string[] = [];
   const settings: Record<string, string> = {};
   for (const [key, f] of Object.entries(spec.fields)) {
+    if (only && !only.includes(key as never)) continue;
     const where = onAws ? `secret field ${key}` : f.env;
     const value = raw[key];
     if (value === undefined || value === null || value === '') {
@@ -79,8 +85,11 @@ const loadIntegration = async <N extends IntegrationName>(name: N): Promise<Load
  * is missing when the integration is not configured, and logs it once per
  * request so an operator can find it.
  */
-const requireIntegration = async <N extends IntegrationName>(name: N): Promise<IntegrationSettings<N>> => {
-  const loaded = await loadIntegration(name);
+const requireIntegration = async <N extends IntegrationName>(
+  name: N,
+  only?: readonly (keyof Integrations[N]['fields'] & string)[],
+): Promise<IntegrationSettings<N>> => {
+  const loaded = await loadIntegration(name, only);
   if (loaded.ok) return loaded.settings;
   const title = integrations[name].title;
   logger.warn('integration not configured', { integration: name, problems: loaded.problems });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeIncludes } from './constant-time.js';
+import { constantTimeIncludes, signatureEqual } from './constant-time.js';
 import {
   assertTolerance,
   BASE64_SHA256,
@@ -118,7 +118,7 @@ const verifyHubSpotV3 = ({
   const keys = secretList(secrets);
   if (keys.length === 0) throw new Error('no HubSpot client secret configured');
   const expected = keys.map((secret) => signatureOf(secret, method, uri, rawBody, timestamp));
-  if (!constantTimeIncludes(expected, signature)) return fail('signature mismatch');
+  if (!constantTimeIncludes(expected, signature, signatureEqual)) return fail('signature mismatch');
   return { ok: true, id: undefined, timestamp: new Date(sentAt) };
 };
 

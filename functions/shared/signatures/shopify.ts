@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeIncludes } from './constant-time.js';
+import { constantTimeIncludes, signatureEqual } from './constant-time.js';
 import {
   BASE64_SHA256,
   headerValue,
@@ -50,7 +50,7 @@ const verifyShopifyWebhook = ({ secrets, headers, rawBody }: ShopifyInput): Shop
   const keys = secretList(secrets);
   if (keys.length === 0) throw new Error('no Shopify secret configured');
   const expected = keys.map((secret) => signatureOf(secret, rawBody));
-  if (!constantTimeIncludes(expected, signature)) return fail('signature mismatch');
+  if (!constantTimeIncludes(expected, signature, signatureEqual)) return fail('signature mismatch');
   return { ok: true, id: headerValue(headers, 'x-shopify-webhook-id') || undefined, timestamp: undefined };
 };
 
