@@ -82,7 +82,9 @@ const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: availableParallelism(),
 };
-process.stdout.write(`\nsync-tools bench, ${startedAt}, node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n\n`);
+process.stdout.write(
+  `\nsync-tools bench, ${startedAt}, node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n\n`,
+);
 process.stdout.write(formatReport(results));
 const resultsFile = join(benchDir, 'results.json');
 writeFileSync(resultsFile, `${JSON.stringify({ startedAt, machine, suites: results }, null, 2)}\n`);

@@ -87,7 +87,9 @@ const moduleInitSuite: BenchSuite = {
     const emptySamples = samples.get('empty module') ?? [];
     if (emptySamples.length === 0) throw new Error(`an empty module does not import: ${failures.get('empty module')}`);
     const emptyMs = median(emptySamples);
-    const rows: BenchRow[] = [{ name: 'empty module', value: emptyMs, unit: 'ms', baseline: true, note: 'import() of the baseline' }];
+    const rows: BenchRow[] = [
+      { name: 'empty module', value: emptyMs, unit: 'ms', baseline: true, note: 'import() of the baseline' },
+    ];
     for (const bundle of bundles) {
       const failure = failures.get(bundle.name) ?? bundle.problem;
       const measured = samples.get(bundle.name) ?? [];

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpErrors } from '../../functions/shared/http/http-errors.js';
 import { json } from '../../functions/shared/http/responses.js';
 import { webhookChain } from '../../functions/shared/http/webhook.js';
@@ -38,10 +38,14 @@ const anEvent = (headers: Record<string, string>): APIGatewayProxyEventV2 =>
     rawPath: '/webhooks/bench',
     rawQueryString: '',
     headers: { 'content-type': 'application/json', host: 'bench.local', ...headers },
-    requestContext: { requestId: 'bench', domainName: 'bench.local', http: { method: 'POST', path: '/webhooks/bench' } },
+    requestContext: {
+      requestId: 'bench',
+      domainName: 'bench.local',
+      http: { method: 'POST', path: '/webhooks/bench' },
+    },
     body: BODY,
     isBase64Encoded: false,
-  }) as APIGatewayProxyEventV2;
+  }) as unknown as APIGatewayProxyEventV2;
 
 const accepted = async () => json(200, { ok: true });
 

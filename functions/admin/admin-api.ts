@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { listConflicts } from '../shared/conflicts/conflict-store.js';
 import { HttpError, json } from '../shared/http/responses.js';
 import { recordId, recordType } from '../shared/records/record.js';
 import { findByExternalId, getRecord, writeLocalRecord } from '../shared/records/repository.js';
 import { listSyncEvents } from '../shared/sync-log/sync-events.js';
+import * as z from '../shared/validation.js';
 
 /**
  * The admin API: what an operator (or a test) needs to look into the store
@@ -13,15 +13,17 @@ import { listSyncEvents } from '../shared/sync-log/sync-events.js';
  */
 const MAX_BODY_BYTES = 100_000;
 
-const pathOf = z.object({ type: recordType, id: recordId.optional() });
-const lookupQuery = z.object({ source: z.string().min(1, 'is required'), external_id: z.string().min(1, 'is required') });
+const required = z.string().check(z.minLength(1, 'is required'));
+const typePath = z.object({ type: recordType });
+const recordPath = z.object({ type: recordType, id: recordId });
+const lookupQuery = z.object({ source: required, external_id: required });
 const eventsQuery = z.object({ record_id: recordId });
-const conflictsQuery = z.object({ status: z.enum(['pending', 'resolved', 'escalated']).default('pending') });
+const conflictsQuery = z.object({ status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending') });
 const recordBody = z.record(z.string(), z.unknown());
 
 /** Parse or answer 400 naming the first failing field. */
-const parseOr400 = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
-  const parsed = schema.safeParse(value);
+const parseOr400 = <T>(schema: z.Schema<T>, value: unknown, what: string): T => {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message }));
   const first = issues[0];
@@ -41,19 +43,19 @@ const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
 
 const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
   'GET /admin/records/{type}/{id}': async (event) => {
-    const { type, id } = parseOr400(pathOf.required(), event.pathParameters, 'path');
+    const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
     const record = await getRecord(type, id);
     if (!record) throw new HttpError(404, `No ${type} with id ${id}`);
     return json(200, record);
   },
   'GET /admin/records/{type}': async (event) => {
-    const { type } = parseOr400(pathOf, event.pathParameters, 'path');
+    const { type } = parseOr400(typePath, event.pathParameters, 'path');
     const { source, external_id } = parseOr400(lookupQuery, event.queryStringParameters ?? {}, 'query');
     const record = await findByExternalId(type, source, external_id);
     return json(200, { items: record ? [record] : [] });
   },
   'PUT /admin/records/{type}/{id}': async (event) => {
-    const { type, id } = parseOr400(pathOf.required(), event.pathParameters, 'path');
+    const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
     const data = parseOr400(recordBody, readJsonBody(event), 'body');
     const record = await writeLocalRecord(type, id, data, 'local');
     return json(200, record);

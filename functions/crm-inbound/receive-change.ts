@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { HttpError } from '../shared/http/responses.js';
 import type { WebhookDelivery } from '../shared/http/webhook.js';
 import { mappingFor, mappedTypes } from '../shared/mappings/index.js';
 import { remoteSchema, toLocal } from '../shared/mappings/mapping.js';
 import { type InboundResult, applyInboundChange } from '../shared/sync/apply-inbound.js';
+import * as z from '../shared/validation.js';
 
 /**
  * The CRM's webhook body. `type` is checked against the mappings after this
@@ -14,9 +14,12 @@ const SYSTEM = 'crm';
 
 const crmChangeEvent = z.object({
   event: z.enum(['created', 'updated', 'deleted']),
-  type: z.string().min(1),
-  id: z.union([z.string().min(1).max(200), z.number().int().transform(String)]),
-  data: z.record(z.string(), z.unknown()).default({}),
+  type: z.string().check(z.minLength(1)),
+  id: z.union([
+    z.string().check(z.minLength(1), z.maxLength(200)),
+    z.pipe(z.int(), z.transform((n: number) => String(n))),
+  ]),
+  data: z._default(z.record(z.string(), z.unknown()), {}),
   timestamp: z.iso.datetime({ offset: true }),
 });
 
@@ -36,7 +39,7 @@ const receiveCrmChange = async ({
   if (!mapping) {
     throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
   }
-  const parsed = remoteSchema(mapping).safeParse(payload.data);
+  const parsed = z.safeParse(remoteSchema(mapping), payload.data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: ['data', ...i.path.map(String)].join('.'), message: i.message }));
     const first = issues[0];

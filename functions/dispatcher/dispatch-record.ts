@@ -11,6 +11,7 @@ import { logger, metrics } from '../shared/observability.js';
 import { sqs } from '../shared/store/aws-clients.js';
 import { queueUrl } from '../shared/store/names.js';
 import { appendSyncEvent } from '../shared/sync-log/sync-events.js';
+import * as z from '../shared/validation.js';
 import { type DeliveryOutcome, type DeliveryPorts, deliver } from './deliver.js';
 
 /**
@@ -86,7 +87,7 @@ const dispatchRecord = async (record: SQSRecord, ports: DeliveryPorts): Promise<
   const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
   let message: OutboundMessage;
   try {
-    message = outboundMessage.parse(JSON.parse(record.body));
+    message = z.parse(outboundMessage, JSON.parse(record.body));
   } catch (error) {
     // Producers validate with the same schema, so this is not ours to retry: keep it visible in the log.
     logger.error('outbound message is malformed and was dropped', {

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { HttpError, json } from '../shared/http/responses.js';
 import type { StockTransaction } from '../shared/inventory/stock.js';
 import { getStock, listTransactions } from '../shared/inventory/stock-store.js';
+import * as z from '../shared/validation.js';
 
 /**
  * The inventory admin API, behind the admin authorizer: a stock level, and
@@ -15,16 +15,24 @@ import { getStock, listTransactions } from '../shared/inventory/stock-store.js';
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 1000;
 
-const code = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only');
+const code = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'));
 const stockPath = z.object({ sku: code, warehouse: code });
 const transactionsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
-  cursor: z.string().max(200).optional(),
+  limit: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')),
+      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(MAX_LIMIT))),
+    ),
+    DEFAULT_LIMIT,
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** Parse or answer 400 naming the failing field. */
-const parseOr400 = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
-  const parsed = schema.safeParse(value);
+const parseOr400 = <S extends z.Schema>(schema: S, value: unknown, what: string): z.output<S> => {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message }));
   const first = issues[0];

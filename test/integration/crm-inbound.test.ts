@@ -259,6 +259,24 @@ describe('POST /webhooks/crm: conflicts', () => {
   });
 });
 
+describe('POST /webhooks/crm: secret rotation', () => {
+  it('accepts webhooks signed with the old or the new secret while both are configured', async () => {
+    // Prepare
+    const newSecret = 'whsec_bmV3LXNlY3JldC1mb3Itcm90YXRpb24tdGVzdA==';
+    const previous = process.env.CRM_WEBHOOK_SECRET;
+    process.env.CRM_WEBHOOK_SECRET = `${TEST_CRM_SECRET} ${newSecret}`;
+    try {
+      // Act
+      const withOld = await send(crmChange(), { secret: TEST_CRM_SECRET });
+      const withNew = await send(crmChange(), { secret: newSecret });
+      // Assess
+      expect([withOld.status, withNew.status]).toEqual([200, 200]);
+    } finally {
+      process.env.CRM_WEBHOOK_SECRET = previous;
+    }
+  });
+});
+
 describe('POST /webhooks/crm: refusals write nothing', () => {
   const refusedWith = async (status: number, send: () => Promise<{ status: number; body: Record<string, unknown> }>, id: string) => {
     const answer = await send();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeHttpServer, type RecordedRequest, startFakeHttpServer } from '../helpers/fake-http-server.js';
+import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
@@ -12,9 +12,6 @@ import { type TestStack, startTestStack } from '../helpers/test-stack.js';
  */
 let stack: TestStack;
 let crm: FakeHttpServer;
-
-const contactsOf = (id?: string) => (r: RecordedRequest) =>
-  r.path === '/api/contacts' || (id !== undefined && r.path === `/api/contacts/${id}`);
 
 const newContactId = () => `c-${randomUUID().slice(0, 8)}`;
 

@@ -5,11 +5,12 @@ import {
   inventoryAdjustment,
   quantityAfter,
 } from '../../functions/shared/inventory/adjustment.js';
+import * as z from '../../functions/shared/validation.js';
 
 const VALID = { source: 'erp', sku: 'SKU-1', warehouse: 'WH-1', type: 'receipt', quantity: 5, reason: 'PO 12', reference: 'PO-12' };
 
 const issuesOf = (body: unknown): { path: string; message: string }[] => {
-  const parsed = inventoryAdjustment.safeParse(body);
+  const parsed = z.safeParse(inventoryAdjustment, body);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 };
@@ -17,14 +18,14 @@ const issuesOf = (body: unknown): { path: string; message: string }[] => {
 describe('Schema: inventoryAdjustment', () => {
   it('accepts a complete adjustment, reason and reference included', () => {
     // Act
-    const parsed = inventoryAdjustment.parse(VALID);
+    const parsed = z.parse(inventoryAdjustment, VALID);
     // Assess
     expect(parsed).toEqual(VALID);
   });
 
   it('accepts an adjustment without reason or reference, and a quantity of 0', () => {
     // Act
-    const parsed = inventoryAdjustment.safeParse({ ...VALID, reason: undefined, reference: undefined, quantity: 0 });
+    const parsed = z.safeParse(inventoryAdjustment, { ...VALID, reason: undefined, reference: undefined, quantity: 0 });
     // Assess
     expect(parsed.success).toBe(true);
   });

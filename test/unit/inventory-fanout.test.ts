@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { outboundMessage } from '../../functions/shared/outbound/message.js';
+import * as z from '../../functions/shared/validation.js';
 import { aStockStreamRecord } from '../helpers/inventory-factories.js';
 
 const enqueueOutbound = vi.hoisted(() => vi.fn(async (messages: unknown[]) => messages));
@@ -95,7 +96,7 @@ describe('Function: stockMessages()', () => {
       ...alertMessages({ ...CHANGE, sku: 'S'.repeat(64), warehouse: 'W'.repeat(32), after: 0 }, MUG),
     ];
     // Assess
-    for (const message of messages) expect(() => outboundMessage.parse(message)).not.toThrow();
+    for (const message of messages) expect(() => z.parse(outboundMessage, message)).not.toThrow();
   });
 });
 
@@ -133,20 +134,33 @@ describe('Function: alertMessages()', () => {
 });
 
 describe('Function: newestVersions()', () => {
-  it('knows the newest sending version per item, so older quantities of the batch are not sent', () => {
+  it('knows the newest version sent to each system, so older quantities of the batch are not sent', () => {
     // Prepare
     const records = [
-      aStockStreamRecord({ version: 2, quantity_on_hand: 5 }, { version: 1, quantity_on_hand: 3 }),
-      aStockStreamRecord({ version: 3, quantity_on_hand: 6 }, { version: 2, quantity_on_hand: 5 }),
+      aStockStreamRecord({ version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' }, { version: 1, quantity_on_hand: 3 }),
+      aStockStreamRecord({ version: 3, quantity_on_hand: 6, last_adjustment_source: 'erp' }, { version: 2, quantity_on_hand: 5 }),
       // A no-op count: sends nothing itself, so it must not stand in for version 3.
-      aStockStreamRecord({ version: 4, quantity_on_hand: 6 }, { version: 3, quantity_on_hand: 6 }),
+      aStockStreamRecord({ version: 4, quantity_on_hand: 6, last_adjustment_source: 'pos' }, { version: 3, quantity_on_hand: 6 }),
     ];
     // Act
     const newest = newestVersions(records);
     // Assess
-    expect(newest.get('SKU-1#WH-1')).toBe(3);
-    expect(supersededInBatch({ ...CHANGE, version: 2 }, newest)).toBe(true);
-    expect(supersededInBatch({ ...CHANGE, version: 3 }, newest)).toBe(false);
+    expect(supersededInBatch({ ...CHANGE, version: 2 }, 'wms', newest)).toBe(true);
+    expect(supersededInBatch({ ...CHANGE, version: 3 }, 'wms', newest)).toBe(false);
+    expect(stockMessages({ ...CHANGE, version: 2, source: 'erp' }, newest)).toEqual([]);
+  });
+
+  it('still sends a system an older quantity when the newer change of the batch came from that system', () => {
+    // Prepare: version 3 came from the POS, so it is not sent to the POS and cannot replace version 2 there.
+    const records = [
+      aStockStreamRecord({ version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' }, { version: 1, quantity_on_hand: 3 }),
+      aStockStreamRecord({ version: 3, quantity_on_hand: 4, last_adjustment_source: 'pos' }, { version: 2, quantity_on_hand: 5 }),
+    ];
+    const newest = newestVersions(records);
+    // Act
+    const messages = stockMessages({ ...CHANGE, version: 2, after: 5, source: 'erp' }, newest);
+    // Assess
+    expect(messages.map((m) => m.request.integration)).toEqual(['pos']);
   });
 });
 

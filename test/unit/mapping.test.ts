@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mappingFor, mappings } from '../../functions/shared/mappings/index.js';
 import { defineMapping, remoteSchema, toLocal, toRemote } from '../../functions/shared/mappings/mapping.js';
+import * as z from '../../functions/shared/validation.js';
 
 const contact = mappingFor('crm', 'contact');
 if (!contact) throw new Error('the CRM contact mapping is missing');
@@ -52,14 +53,14 @@ describe('Mapping: CRM contact', () => {
     [{ account: { name: 7 } }, 'account.name'],
   ])('rejects %j naming the field %s', (data, path) => {
     // Act
-    const parsed = remoteSchema(contact).safeParse(data);
+    const parsed = z.safeParse(remoteSchema(contact), data);
     // Assess
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path.join('.')).toBe(path);
   });
 
   it('accepts null to clear a field', () => {
-    expect(remoteSchema(contact).safeParse({ phone: null }).success).toBe(true);
+    expect(z.safeParse(remoteSchema(contact), { phone: null }).success).toBe(true);
   });
 });
 
@@ -74,7 +75,7 @@ describe('Mapping: CRM account and opportunity', () => {
 
   it('rejects a fractional employee count', () => {
     const mapping = mappingFor('crm', 'account');
-    expect(mapping && remoteSchema(mapping).safeParse({ numberOfEmployees: 4.5 }).success).toBe(false);
+    expect(mapping && z.safeParse(remoteSchema(mapping), { numberOfEmployees: 4.5 }).success).toBe(false);
   });
 });
 

@@ -117,15 +117,24 @@ describe('Function: verifyHubSpotV3()', () => {
     expect(result).toEqual({ ok: false, reason: 'timestamp too old' });
   });
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('throws for a tolerance of %s instead of disabling the check', (toleranceMs) => {
-    // Prepare
-    const headers = signHubSpotV3({ secret: SECRET, method: 'POST', uri: URI, body: BODY, timestamp: NOW - 3_600_000 });
-    // Act
-    const verifying = () =>
-      verifyHubSpotV3({ secrets: [SECRET], method: 'POST', uri: URI, headers, rawBody: BODY, toleranceMs });
-    // Assess
-    expect(verifying).toThrow(RangeError);
-  });
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    'throws for a tolerance of %s instead of disabling the check',
+    (toleranceMs) => {
+      // Prepare
+      const headers = signHubSpotV3({
+        secret: SECRET,
+        method: 'POST',
+        uri: URI,
+        body: BODY,
+        timestamp: NOW - 3_600_000,
+      });
+      // Act
+      const verifying = () =>
+        verifyHubSpotV3({ secrets: [SECRET], method: 'POST', uri: URI, headers, rawBody: BODY, toleranceMs });
+      // Assess
+      expect(verifying).toThrow(RangeError);
+    },
+  );
 });
 
 describe('Function: hubSpotVerifier()', () => {

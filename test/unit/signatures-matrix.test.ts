@@ -50,14 +50,19 @@ const hubSpot: Scheme = {
   name: 'HubSpot v3',
   secrets: { old: 'old-client-secret', current: 'current-client-secret', wrong: 'wrong-client-secret' },
   sign: (secret, body, atMs) => signHubSpotV3({ secret, method: 'POST', uri: HUBSPOT_URI, body, timestamp: atMs }),
-  verify: (secrets, headers, body) => verifyHubSpotV3({ secrets, method: 'POST', uri: HUBSPOT_URI, headers, rawBody: body }),
+  verify: (secrets, headers, body) =>
+    verifyHubSpotV3({ secrets, method: 'POST', uri: HUBSPOT_URI, headers, rawBody: body }),
   mismatch: 'signature mismatch',
   required: [
     { header: 'x-hubspot-signature-v3', reason: 'missing X-HubSpot-Signature-v3 header' },
     { header: 'x-hubspot-request-timestamp', reason: 'missing X-HubSpot-Request-Timestamp header' },
   ],
   malformed: [
-    { header: 'x-hubspot-request-timestamp', value: '2026-11-24T12:00:00Z', reason: 'malformed X-HubSpot-Request-Timestamp header' },
+    {
+      header: 'x-hubspot-request-timestamp',
+      value: '2026-11-24T12:00:00Z',
+      reason: 'malformed X-HubSpot-Request-Timestamp header',
+    },
     { header: 'x-hubspot-signature-v3', value: 'deadbeef', reason: 'malformed X-HubSpot-Signature-v3 header' },
   ],
 };
@@ -142,7 +147,10 @@ describe.each(everyScheme)('Scheme: $name', (scheme) => {
   it('finds its headers whatever their case', () => {
     // Prepare
     const headers = Object.fromEntries(
-      Object.entries(scheme.sign(scheme.secrets.current, BODY, NOW)).map(([name, value]) => [name.toUpperCase(), value]),
+      Object.entries(scheme.sign(scheme.secrets.current, BODY, NOW)).map(([name, value]) => [
+        name.toUpperCase(),
+        value,
+      ]),
     );
     // Act
     const result = scheme.verify([scheme.secrets.current], headers, BODY);

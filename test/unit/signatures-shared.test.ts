@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeyVerifier, verifyApiKey } from '../../functions/shared/signatures/api-key.js';
-import { constantTimeEqual, constantTimeIncludes } from '../../functions/shared/signatures/constant-time.js';
+import {
+  constantTimeEqual,
+  constantTimeIncludes,
+  signatureEqual,
+} from '../../functions/shared/signatures/constant-time.js';
 import { assertTolerance, headerValue, secretList } from '../../functions/shared/signatures/verification.js';
 
 describe('Function: constantTimeEqual()', () => {
@@ -22,7 +26,9 @@ describe('Function: constantTimeEqual()', () => {
 describe('Function: constantTimeIncludes()', () => {
   it('finds a match at any position of a rotation', () => {
     // Act
-    const found = [0, 1, 2].map((i) => constantTimeIncludes(['a-key', 'b-key', 'c-key'], ['a-key', 'b-key', 'c-key'][i] ?? ''));
+    const found = [0, 1, 2].map((i) =>
+      constantTimeIncludes(['a-key', 'b-key', 'c-key'], ['a-key', 'b-key', 'c-key'][i] ?? ''),
+    );
     // Assess
     expect(found).toEqual([true, true, true]);
     expect(constantTimeIncludes(['a-key', 'b-key'], 'd-key')).toBe(false);
@@ -88,8 +94,26 @@ describe('Function: verifyApiKey()', () => {
     // Prepare
     const verify = apiKeyVerifier(async () => `old-key-0123456789 ${KEY}`, { header: 'x-api-key' });
     // Act
-    const result = await verify({ method: 'POST', url: 'https://x.test/', headers: { 'x-api-key': KEY }, rawBody: Buffer.from('{}') });
+    const result = await verify({
+      method: 'POST',
+      url: 'https://x.test/',
+      headers: { 'x-api-key': KEY },
+      rawBody: Buffer.from('{}'),
+    });
     // Assess
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('Function: signatureEqual()', () => {
+  it.each([
+    ['equal signatures', 'c2lnbmF0dXJl', 'c2lnbmF0dXJl', true],
+    ['one character changed', 'c2lnbmF0dXJl', 'c2lnbmF0dXJm', false],
+    ['different lengths, without throwing', 'c2lnbmF0dXJl', 'c2ln', false],
+  ])('compares %s', (_case, computed, presented, expected) => {
+    // Act
+    const equal = signatureEqual(computed, presented);
+    // Assess
+    expect(equal).toBe(expected);
   });
 });

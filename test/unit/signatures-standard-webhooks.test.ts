@@ -44,7 +44,12 @@ describe('Function: verifyStandardWebhook()', () => {
 
   it('returns the delivery id and the signed timestamp', () => {
     // Prepare
-    const headers = signStandardWebhook({ secret: SECRET, id: 'msg_42', timestamp: new Date(NOW - 30_000), body: BODY });
+    const headers = signStandardWebhook({
+      secret: SECRET,
+      id: 'msg_42',
+      timestamp: new Date(NOW - 30_000),
+      body: BODY,
+    });
     // Act
     const result = verifyStandardWebhook({ secrets: [SECRET], headers, rawBody: Buffer.from(BODY) });
     // Assess
@@ -66,7 +71,10 @@ describe('Function: verifyStandardWebhook()', () => {
 
   it('refuses a header whose only signature is of another version', () => {
     // Prepare
-    const headers = { ...signStandardWebhook({ secret: SECRET, id: 'msg_1', body: BODY }), 'webhook-signature': 'v1a,c2ln' };
+    const headers = {
+      ...signStandardWebhook({ secret: SECRET, id: 'msg_1', body: BODY }),
+      'webhook-signature': 'v1a,c2ln',
+    };
     // Act
     const result = verifyStandardWebhook({ secrets: [SECRET], headers, rawBody: BODY });
     // Assess

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clearSecretCache, requireIntegration } from '../../functions/shared/config/secrets.js';
 import { httpErrors } from '../../functions/shared/http/http-errors.js';
 import { json } from '../../functions/shared/http/responses.js';
@@ -52,11 +52,13 @@ const aWebhookHandler = (verify: WebhookVerifier = standardWebhookVerifier(async
   const domain = vi.fn(async (_delivery: WebhookDelivery<ContactEvent>) => json(202, { accepted: true }));
   const receive = webhookChain({ verify, schema: contactEvent });
   const handler = middy((event: APIGatewayProxyEventV2) => receive(event, domain)).use(httpErrors());
-  const invoke = async (event: APIGatewayProxyEventV2) => (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
+  const invoke = async (event: APIGatewayProxyEventV2) =>
+    (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
   return { invoke, domain };
 };
 
-const bodyOf = (response: APIGatewayProxyStructuredResultV2): Record<string, unknown> => JSON.parse(String(response.body));
+const bodyOf = (response: APIGatewayProxyStructuredResultV2): Record<string, unknown> =>
+  JSON.parse(String(response.body));
 
 describe('Function: webhookChain()', () => {
   beforeEach(() => {
@@ -113,7 +115,10 @@ describe('Function: webhookChain()', () => {
     ['another secret', () => signed(JSON.stringify(VALID), OTHER_SECRET), 'signature mismatch'],
     [
       'a tampered body',
-      () => ({ ...signed(JSON.stringify(VALID)), body: JSON.stringify({ ...VALID, data: { id: 'c-2', email: 'eve@example.com' } }) }),
+      () => ({
+        ...signed(JSON.stringify(VALID)),
+        body: JSON.stringify({ ...VALID, data: { id: 'c-2', email: 'eve@example.com' } }),
+      }),
       'signature mismatch',
     ],
     ['a stale timestamp', () => signed(JSON.stringify(VALID), SECRET, NOW - 6 * 60_000), 'timestamp too old'],
@@ -173,7 +178,9 @@ describe('Function: webhookChain()', () => {
 
   it('answers 400 when neither the scheme nor the route gives a delivery id', async () => {
     // Prepare
-    const { invoke, domain } = aWebhookHandler(apiKeyVerifier(async () => 'erp-key-0123456789', { header: 'x-api-key' }));
+    const { invoke, domain } = aWebhookHandler(
+      apiKeyVerifier(async () => 'erp-key-0123456789', { header: 'x-api-key' }),
+    );
     // Act
     const response = await invoke(aWebhookEvent(JSON.stringify(VALID), { 'x-api-key': 'erp-key-0123456789' }));
     // Assess
@@ -190,7 +197,10 @@ describe('Function: webhookChain()', () => {
       deliveryId: (_payload, request) => request.headers['idempotency-key'],
     });
     const domain = vi.fn(async (delivery: WebhookDelivery<ContactEvent>) => delivery.deliveryId);
-    const event = aWebhookEvent(JSON.stringify(VALID), { 'x-api-key': 'erp-key-0123456789', 'Idempotency-Key': 'erp-991' });
+    const event = aWebhookEvent(JSON.stringify(VALID), {
+      'x-api-key': 'erp-key-0123456789',
+      'Idempotency-Key': 'erp-991',
+    });
     // Act
     const deliveryId = await receive(event, domain);
     // Assess
@@ -252,7 +262,11 @@ describe('Function: webhookChain()', () => {
 describe('Function: webhookRequestOf()', () => {
   it('rebuilds the public URL the sender called, query included', () => {
     // Prepare
-    const event = aWebhookEvent('{}', { 'x-forwarded-proto': 'http', host: 'localhost:3000' }, { rawQueryString: 'portal=1&a=%40' });
+    const event = aWebhookEvent(
+      '{}',
+      { 'x-forwarded-proto': 'http', host: 'localhost:3000' },
+      { rawQueryString: 'portal=1&a=%40' },
+    );
     // Act
     const request = webhookRequestOf(event);
     // Assess

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation.js';
 import type { IntegrationName } from '../../../lib/topology.js';
 
 /**
@@ -12,7 +12,7 @@ import type { IntegrationName } from '../../../lib/topology.js';
  */
 interface FieldSpec {
   readonly env: string;
-  readonly schema: z.ZodType<string>;
+  readonly schema: z.Schema<string>;
   /** Free-text hint shown when the field is missing or wrong. */
   readonly hint: string;
 }
@@ -32,16 +32,20 @@ export interface IntegrationSpec {
 }
 
 const url = z.url({ protocol: /^https?$/ });
-const text = z.string().min(1);
-const whsec = z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>');
+const text = z.string().check(z.minLength(1));
+const longText = z.string().check(z.minLength(16));
+// During a rotation the setting holds the old and the new secret, separated by a space or a comma.
+const whsec = z
+  .string()
+  .check(z.regex(/^whsec_[A-Za-z0-9+/=]+(?:[\s,]+whsec_[A-Za-z0-9+/=]+)*$/, 'must be whsec_<base64>, or several separated by spaces'));
 const email = z.email();
 
-const field = (env: string, schema: z.ZodType<string>, hint: string): FieldSpec => ({ env, schema, hint });
+const field = (env: string, schema: z.Schema<string>, hint: string): FieldSpec => ({ env, schema, hint });
 
 const integrations = {
   admin: {
     title: 'Admin API',
-    fields: { token: field('ADMIN_TOKEN', z.string().min(16), 'bearer token for /admin, at least 16 characters') },
+    fields: { token: field('ADMIN_TOKEN', longText, 'bearer token for /admin, at least 16 characters') },
     auth: { kind: 'none' },
   },
   crm: {
@@ -62,7 +66,7 @@ const integrations = {
   erp: {
     title: 'ERP',
     fields: {
-      webhookKey: field('ERP_WEBHOOK_KEY', z.string().min(16), 'static API key the ERP sends on webhooks'),
+      webhookKey: field('ERP_WEBHOOK_KEY', longText, 'static API key the ERP sends on webhooks'),
       apiUrl: field('ERP_API_URL', url, 'base URL of the ERP API'),
       apiKey: field('ERP_API_KEY', text, 'ERP API key'),
     },

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { secretEnvName, type IntegrationName } from '../../../lib/topology.js';
 import { HttpError } from '../http/responses.js';
 import { logger } from '../observability.js';
+import * as z from '../validation.js';
 import { type IntegrationSettings, type Integrations, integrations } from './integrations.js';
 
 /**
@@ -72,7 +73,7 @@ const loadIntegration = async <N extends IntegrationName>(
       problems.push(`${where} is not set (${f.hint})`);
       continue;
     }
-    const parsed = f.schema.safeParse(value);
+    const parsed = z.safeParse(f.schema, value);
     if (parsed.success) settings[key] = parsed.data;
     else problems.push(`${where} is invalid: ${parsed.error.issues[0]?.message ?? 'bad value'} (${f.hint})`);
   }

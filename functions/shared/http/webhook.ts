@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import { logger } from '../observability.js';
 import type { WebhookRequest, WebhookVerifier } from '../signatures/verification.js';
+import * as z from '../validation.js';
 import { HttpError } from './responses.js';
 
 /**
@@ -34,7 +34,7 @@ export interface WebhookDelivery<T> {
   readonly request: WebhookRequest;
 }
 
-export interface WebhookChainOptions<S extends z.ZodType> {
+export interface WebhookChainOptions<S extends z.Schema> {
   /** Chosen per route: `standardWebhookVerifier(...)`, `hubSpotVerifier(...)`, ... */
   readonly verify: WebhookVerifier;
   readonly schema: S;
@@ -92,8 +92,8 @@ const parseJson = (rawBody: Buffer): unknown => {
   }
 };
 
-const parsePayload = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
-  const parsed = schema.safeParse(value);
+const parsePayload = <S extends z.Schema>(schema: S, value: unknown): z.output<S> => {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, MAX_ISSUES).map((issue) => ({
     path: pathOf(issue.path),
@@ -115,7 +115,7 @@ const parsePayload = <S extends z.ZodType>(schema: S, value: unknown): z.output<
  *   receive(event, ({ payload, deliveryId }) => applyCrmChange(payload, deliveryId)),
  * ).use(httpErrors());
  */
-const webhookChain = <S extends z.ZodType>(options: WebhookChainOptions<S>): ReceiveWebhook<z.output<S>> => {
+const webhookChain = <S extends z.Schema>(options: WebhookChainOptions<S>): ReceiveWebhook<z.output<S>> => {
   const { verify, schema } = options;
   return async (event, domain) => {
     const request = webhookRequestOf(event);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation.js';
 
 /**
  * A stock adjustment as the ERP, the shop, the POS or the WMS reports it,
@@ -33,9 +33,11 @@ const kinds: Readonly<Record<AdjustmentType, AdjustmentKind>> = {
 const code = (max: number) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .min(1, { error: 'is required', abort: true })
-    .max(max, `must be at most ${max} characters`)
-    .regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only');
+    .check(
+      z.minLength(1, { error: 'is required', abort: true }),
+      z.maxLength(max, `must be at most ${max} characters`),
+      z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+    );
 
 /** Quantities larger than this are typos, and would lose precision as JavaScript numbers. */
 const MAX_QUANTITY = 1e12;
@@ -45,7 +47,7 @@ const MAX_QUANTITY = 1e12;
  * are free text kept on the transaction.
  *
  * @example
- * inventoryAdjustment.parse({ source: 'erp', sku: 'SKU-1', warehouse: 'WH-1', type: 'receipt', quantity: 5 });
+ * z.parse(inventoryAdjustment, { source: 'erp', sku: 'SKU-1', warehouse: 'WH-1', type: 'receipt', quantity: 5 });
  */
 const inventoryAdjustment = z.object({
   source: z.enum(inventorySystems, { error: `must be one of ${inventorySystems.join(', ')}` }),
@@ -54,10 +56,9 @@ const inventoryAdjustment = z.object({
   type: z.enum(adjustmentTypes, { error: `must be one of ${adjustmentTypes.join(', ')}` }),
   quantity: z
     .number({ error: 'must be a number' })
-    .min(0, 'must be at least 0')
-    .max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
-  reason: z.string().max(500).optional(),
-  reference: z.string().max(200).optional(),
+    .check(z.gte(0, 'must be at least 0'), z.lte(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)),
+  reason: z.optional(z.string().check(z.maxLength(500))),
+  reference: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export type InventoryAdjustment = z.output<typeof inventoryAdjustment>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation.js';
 
 /**
  * When a stock change deserves a human's attention. Alerts fire on a change
@@ -17,7 +17,10 @@ export interface ProductInfo {
 export type StockAlert = 'low_stock' | 'out_of_stock';
 
 /** Numbers typed into an admin form sometimes arrive as strings; accept both, refuse anything else. */
-const amount = z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]);
+const amount = z.union([
+  z.number().check(z.gte(0)),
+  z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/)), z.transform(Number)),
+]);
 
 /**
  * A product record's data, leniently: a product without a name is still a
@@ -25,9 +28,9 @@ const amount = z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/).tra
  * alert but still an out-of-stock one.
  */
 const productData = z.object({
-  name: z.string().min(1).optional(),
-  reorder_point: amount.optional(),
-  reorder_quantity: amount.optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
+  reorder_point: z.optional(amount),
+  reorder_quantity: z.optional(amount),
 });
 
 /**
@@ -38,7 +41,7 @@ const productData = z.object({
  * productInfo('SKU-1', { name: 'Blue mug', reorder_point: 10 }); // { name: 'Blue mug', reorder_point: 10 }
  */
 const productInfo = (sku: string, data: unknown): ProductInfo | undefined => {
-  const parsed = productData.safeParse(data);
+  const parsed = z.safeParse(productData, data);
   if (!parsed.success) return undefined;
   const { name, reorder_point, reorder_quantity } = parsed.data;
   return {

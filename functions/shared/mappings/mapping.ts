@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation.js';
 import type { RecordData } from '../records/record.js';
 
 /**
@@ -14,36 +14,36 @@ const fieldTypes = {
   string: z.string(),
   email: z.email(),
   number: z.number(),
-  integer: z.number().int(),
+  integer: z.int(),
   // Vendors send plain dates or full timestamps for the same field.
   date: z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
   datetime: z.iso.datetime({ offset: true }),
-  url: z.string().url(),
+  url: z.url(),
   object: z.record(z.string(), z.unknown()),
 } as const;
 
 const fieldMapping = z.object({
   /** Dotted path in the vendor's record: `account.name`. */
-  remote: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/),
+  remote: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/)),
   /** Our field name, snake case. */
-  local: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  local: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
   type: z.enum(Object.keys(fieldTypes) as [keyof typeof fieldTypes, ...(keyof typeof fieldTypes)[]]),
   /** `inbound`: we take it from the vendor but never send it back (the vendor owns it). */
-  direction: z.enum(['both', 'inbound']).default('both'),
+  direction: z._default(z.enum(['both', 'inbound']), 'both'),
 });
 
 const recordMapping = z.object({
-  system: z.string().min(1),
-  recordType: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  fields: z.array(fieldMapping).min(1),
+  system: z.string().check(z.minLength(1)),
+  recordType: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
+  fields: z.array(fieldMapping).check(z.minLength(1)),
   /** Present when local changes of this type are pushed to the system. */
-  outbound: z
-    .object({
-      createPath: z.string().startsWith('/'),
+  outbound: z.optional(
+    z.object({
+      createPath: z.string().check(z.startsWith('/')),
       /** `{external_id}` is replaced by the record's id at the vendor. */
-      updatePath: z.string().includes('{external_id}'),
-    })
-    .optional(),
+      updatePath: z.string().check(z.includes('{external_id}')),
+    }),
+  ),
 });
 
 export type RecordMapping = z.infer<typeof recordMapping>;
@@ -51,7 +51,7 @@ export type FieldMapping = z.infer<typeof fieldMapping>;
 
 /** Validates a mapping declaration at load time; a bad module fails every test that imports it. */
 const defineMapping = (declaration: z.input<typeof recordMapping>): RecordMapping => {
-  const mapping = recordMapping.parse(declaration);
+  const mapping = z.parse(recordMapping, declaration);
   const locals = mapping.fields.map((f) => f.local);
   const duplicate = locals.find((name, i) => locals.indexOf(name) !== i);
   if (duplicate) throw new Error(`Mapping ${mapping.system}/${mapping.recordType} maps ${duplicate} twice`);
@@ -59,30 +59,36 @@ const defineMapping = (declaration: z.input<typeof recordMapping>): RecordMappin
 };
 
 /** Builds the nested zod object for the vendor's record: every field optional (updates may be partial) and nullable. */
-const remoteSchema = (mapping: RecordMapping): z.ZodType<RecordData> => {
-  interface Node {
-    [key: string]: Node | z.ZodType;
+const remoteSchema = (mapping: RecordMapping): z.Schema<RecordData> => {
+  // A tree of the vendor's field paths: a leaf holds the field's type, a branch a nested object.
+  interface Branch {
+    readonly children: Map<string, Branch | FieldMapping['type']>;
   }
-  const tree: Node = {};
+  const root: Branch = { children: new Map() };
   for (const f of mapping.fields) {
     const parts = f.remote.split('.');
-    let node = tree;
+    let node = root;
     for (const part of parts.slice(0, -1)) {
-      const next = node[part];
-      node = next && !(next instanceof z.ZodType) ? next : (node[part] = {});
+      const next = node.children.get(part);
+      if (next && typeof next !== 'string') node = next;
+      else {
+        const branch: Branch = { children: new Map() };
+        node.children.set(part, branch);
+        node = branch;
+      }
     }
-    node[parts.at(-1) as string] = fieldTypes[f.type].nullable().optional();
+    node.children.set(parts.at(-1) as string, f.type);
   }
-  const build = (node: Node): z.ZodType =>
+  const build = (branch: Branch): z.Schema =>
     z.looseObject(
       Object.fromEntries(
-        Object.entries(node).map(([key, value]) => [
+        [...branch.children].map(([key, child]) => [
           key,
-          value instanceof z.ZodType ? value : build(value).nullable().optional(),
+          z.optional(z.nullable(typeof child === 'string' ? fieldTypes[child] : build(child))),
         ]),
       ),
     );
-  return build(tree) as z.ZodType<RecordData>;
+  return build(root) as z.Schema<RecordData>;
 };
 
 const readPath = (data: RecordData, path: string): unknown =>

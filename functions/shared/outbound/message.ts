@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { integrationNames } from '../../../lib/topology.js';
+import * as z from '../validation.js';
 
 /**
  * The one shape of every message on the outbound queue.
@@ -18,39 +18,46 @@ import { integrationNames } from '../../../lib/topology.js';
  *   external id) and act on the answer (e.g. write the new id back).
  *
  * @example
- * const message = outboundMessage.parse({
+ * const message = z.parse(outboundMessage, {
  *   id: 'crm#contact#42#v3', group: 'crm#contact#42',
  *   request: { integration: 'crm', method: 'PUT', path: '/api/contacts/c-9', body: { email } },
  * });
  */
+const NOT_CALLED = new Set<string>(['admin', 'inventory', 'mail']);
+const calledIntegrations = integrationNames.filter((name) => !NOT_CALLED.has(name)) as [
+  Exclude<(typeof integrationNames)[number], 'admin' | 'inventory' | 'mail'>,
+  ...Exclude<(typeof integrationNames)[number], 'admin' | 'inventory' | 'mail'>[],
+];
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
 const httpRequest = z.object({
-  kind: z.literal('http').default('http'),
-  integration: z.enum(integrationNames).exclude(['admin', 'inventory', 'mail']),
+  kind: z._default(z.literal('http'), 'http'),
+  integration: z.enum(calledIntegrations),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
   /** Joined to the integration's base URL; empty for webhook-style URLs (Slack). */
   path: z.string(),
-  body: z.unknown().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  body: z.optional(z.unknown()),
+  headers: z.optional(z.record(z.string(), z.string())),
 });
 
 const mailRequest = z.object({
   kind: z.literal('mail'),
-  integration: z.literal('mail').default('mail'),
-  to: z.array(z.email()).min(1),
-  subject: z.string().min(1),
+  integration: z._default(z.literal('mail'), 'mail'),
+  to: z.array(z.email()).check(z.minLength(1)),
+  subject: text(998),
   text: z.string(),
-  html: z.string().optional(),
+  html: z.optional(z.string()),
 });
 
 const outboundMessage = z.object({
   /** Unique per intended effect; the FIFO deduplication id derives from it. */
-  id: z.string().min(1).max(512),
-  group: z.string().min(1).max(128),
+  id: text(512),
+  group: text(128),
   request: z.discriminatedUnion('kind', [httpRequest, mailRequest]),
-  supersede: z.object({ key: z.string().min(1), version: z.number().int() }).optional(),
-  action: z.object({ name: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  supersede: z.optional(z.object({ key: text(512), version: z.int() })),
+  action: z.optional(z.object({ name: text(100), params: z._default(z.record(z.string(), z.unknown()), {}) })),
   /** Searchable context for logs and the delivery log (record_id, sku, ...). */
-  context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  context: z._default(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), {}),
 });
 
 export type OutboundMessage = z.infer<typeof outboundMessage>;

@@ -3,6 +3,7 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws
 import { logger } from '../observability.js';
 import { sqs } from '../store/aws-clients.js';
 import { queueUrl } from '../store/names.js';
+import * as z from '../validation.js';
 import { type OutboundMessage, type OutboundMessageInput, outboundMessage } from './message.js';
 
 /**
@@ -48,7 +49,7 @@ const sendBatch = async (url: string, entries: SendMessageBatchRequestEntry[]): 
 };
 
 const enqueueOutbound = async (inputs: readonly OutboundMessageInput[]): Promise<OutboundMessage[]> => {
-  const messages = inputs.map((input) => outboundMessage.parse(input));
+  const messages = inputs.map((input) => z.parse(outboundMessage, input));
   const url = queueUrl('outbound');
   for (let start = 0; start < messages.length; start += 10) {
     const chunk = messages.slice(start, start + 10);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation.js';
 
 /**
  * A local business record as stored in the `records` table: an envelope the
@@ -17,15 +17,15 @@ import { z } from 'zod';
  */
 const recordId = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only');
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+  );
 
 const recordType = z
   .string()
-  .min(1)
-  .max(40)
-  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _');
+  .check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _'));
 
 export const origins = ['local', 'crm', 'erp', 'ecommerce', 'pos', 'wms', 'hr', 'sync'] as const;
 export type Origin = (typeof origins)[number];

@@ -60,7 +60,13 @@ const DECODED: Readonly<Record<string, string>> = {
 const hubSpotSignedUri = (uri: string): string =>
   uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (_, hex: string) => DECODED[hex.toUpperCase()] ?? `%${hex}`);
 
-const signatureOf = (secret: string, method: string, uri: string, rawBody: string | Buffer, timestamp: string): string =>
+const signatureOf = (
+  secret: string,
+  method: string,
+  uri: string,
+  rawBody: string | Buffer,
+  timestamp: string,
+): string =>
   createHmac('sha256', secret)
     .update(`${method}${hubSpotSignedUri(uri)}`)
     .update(rawBody)
