@@ -1,5 +1,6 @@
 import type { BenchSuite } from './suite.js';
 import { bundleSizeSuite } from './suites/bundle-size.js';
+import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
 import { webhookThroughputSuite } from './suites/webhook-throughput.js';
 
@@ -8,4 +9,10 @@ import { webhookThroughputSuite } from './suites/webhook-throughput.js';
  * under bench/suites/ exporting a {@link BenchSuite}, plus a line here; a
  * suite that needs DynamoDB Local, fauxqs or SES local says so in `needs`.
  */
-export const suites: readonly BenchSuite[] = [bundleSizeSuite, moduleInitSuite, webhookThroughputSuite];
+export const suites: readonly BenchSuite[] = [
+  bundleSizeSuite,
+  moduleInitSuite,
+  webhookThroughputSuite,
+  inventoryHotSkuSuite,
+  inventorySpreadSuite,
+];

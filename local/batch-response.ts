@@ -23,7 +23,8 @@ const readBatchResponse = (value: unknown, idsInBatch: ReadonlySet<string>): Bat
   const failedIds = new Set<string>();
   for (const failure of failures) {
     const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || id === '') return { kind: 'invalid', reason: 'an itemIdentifier is missing or empty' };
+    if (typeof id !== 'string' || id === '')
+      return { kind: 'invalid', reason: 'an itemIdentifier is missing or empty' };
     if (!idsInBatch.has(id)) return { kind: 'invalid', reason: `itemIdentifier ${id} is not in the batch` };
     failedIds.add(id);
   }

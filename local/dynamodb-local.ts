@@ -64,6 +64,24 @@ const startWatchdog = (javaPid: number): ChildProcess => {
   return watchdog;
 };
 
+/**
+ * A quicker JVM start (about a quarter off DynamoDB Local's ~4 s here): the
+ * C1 compiler only and the serial collector suit a small local database
+ * that lives for one run. The wrapper package takes no JVM flags, so they go
+ * through JAVA_TOOL_OPTIONS for this one spawn, unless the user set their own.
+ */
+const FAST_START_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+
+const withJavaOptions = <T>(spawnJava: () => T): T => {
+  if (process.env.JAVA_TOOL_OPTIONS !== undefined) return spawnJava();
+  process.env.JAVA_TOOL_OPTIONS = FAST_START_OPTIONS;
+  try {
+    return spawnJava();
+  } finally {
+    delete process.env.JAVA_TOOL_OPTIONS;
+  }
+};
+
 const isRunning = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
 /**
@@ -83,7 +101,7 @@ const isRunning = (child: ChildProcess): boolean => child.exitCode === null && c
 const startDynamoDbLocal = async ({ port = 0 }: { port?: number } = {}): Promise<DynamoDbLocal> => {
   checkJava();
   const chosen = port > 0 ? port : await freePort();
-  const child = spawnDynamoDbLocal({ port: chosen, sharedDb: true, stdio: 'pipe' });
+  const child = withJavaOptions(() => spawnDynamoDbLocal({ port: chosen, sharedDb: true, stdio: 'pipe' }));
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start java for DynamoDB Local. ${JAVA_REQUIRED}`);
 
@@ -110,8 +128,10 @@ const startDynamoDbLocal = async ({ port = 0 }: { port?: number } = {}): Promise
   const watchdog = startWatchdog(pid);
 
   const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
     if (isRunning(child)) {
+      // Waiting for the exit must keep node alive, or a script that ends with
+      // `await stop()` would quit first and skip the wait.
+      child.ref();
       child.kill('SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), sleep(5_000, false, { ref: false })]);
       if (!stopped && isRunning(child)) {
@@ -119,6 +139,7 @@ const startDynamoDbLocal = async ({ port = 0 }: { port?: number } = {}): Promise
         await exited;
       }
     }
+    process.off('exit', killOnExit);
     if (watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL');
   };
 

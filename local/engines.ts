@@ -86,7 +86,10 @@ const PORT_SETTINGS = { dynamodb: 'DYNAMODB_PORT', sqs: 'SQS_PORT', ses: 'SES_PO
 const startEngines = async ({
   ports = {},
   region = process.env.AWS_REGION ?? 'us-east-1',
-}: { ports?: EnginePorts; region?: string } = {}): Promise<RunningEngines> => {
+}: {
+  ports?: EnginePorts;
+  region?: string;
+} = {}): Promise<RunningEngines> => {
   await Promise.all(
     (['dynamodb', 'sqs', 'ses'] as const)
       .filter((engine) => (ports[engine] ?? 0) > 0)

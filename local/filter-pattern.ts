@@ -10,7 +10,8 @@ import type { FilterPattern, FilterValue } from '../lib/topology.js';
  *   are alternatives (OR); a record passes when ANY pattern matches;
  * - a matcher other than `exists: false` never matches a missing field, so
  *   `anything-but` does not let a record without the field through;
- * - when the record holds an array, the field matches if any element does;
+ * - when the record holds an array, the field matches if any element does
+ *   (for nested patterns too: a list of maps matches if one map does);
  * - DynamoDB numbers travel as strings (`{"N": "300"}`), and Lambda still
  *   applies `numeric` to them, so numeric strings count as numbers there.
  */
@@ -82,8 +83,10 @@ const leafMatches = (matchers: Leaf, present: boolean, actual: unknown): boolean
     return candidates.some((candidate) => !isObject(candidate) && valueMatches(matcher, candidate));
   });
 
-const patternMatches = (pattern: FilterPattern, value: unknown): boolean =>
-  Object.entries(pattern).every(([key, expected]) => {
+const patternMatches = (pattern: FilterPattern, value: unknown): boolean => {
+  // An array of objects matches a nested pattern when any of its elements does.
+  if (Array.isArray(value) && value.some(isObject)) return value.some((element) => patternMatches(pattern, element));
+  return Object.entries(pattern).every(([key, expected]) => {
     const present = isObject(value) && Object.hasOwn(value, key) && value[key] !== undefined;
     const actual = present ? (value as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) return leafMatches(expected as Leaf, present, actual);
@@ -91,6 +94,7 @@ const patternMatches = (pattern: FilterPattern, value: unknown): boolean =>
     // inside it can match a record that lacks the whole branch.
     return patternMatches(expected as FilterPattern, actual);
   });
+};
 
 /**
  * Whether a record passes a consumer's filter criteria: it must match at

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiIdentity, authorizerEvent, describeRequest, httpApiEvent, type IncomingHttpRequest } from './http-events.js';
+import {
+  type ApiIdentity,
+  authorizerEvent,
+  describeRequest,
+  httpApiEvent,
+  type IncomingHttpRequest,
+} from './http-events.js';
 import { gatewayErrors, type HttpResponse, jsonResponse, toHttpResponse } from './http-results.js';
 import type { Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
@@ -85,7 +91,10 @@ const authorize = async (
   if (!result.ok) return { ok: false, response: gatewayErrors.internal() };
   const reply = result.value as { isAuthorized?: unknown; context?: unknown } | null;
   if (!reply || typeof reply.isAuthorized !== 'boolean') {
-    options.log.error('authorizer returned something other than a simple response', { function: authorizer, requestId });
+    options.log.error('authorizer returned something other than a simple response', {
+      function: authorizer,
+      requestId,
+    });
     return { ok: false, response: gatewayErrors.internal() };
   }
   if (!reply.isAuthorized) return { ok: false, response: gatewayErrors.forbidden() };
@@ -135,7 +144,11 @@ const handle = async (
   }
   const translated = toHttpResponse(outcome.value);
   if (!translated.ok) {
-    options.log.error('malformed Lambda proxy response', { route: route.routeKey, requestId, problem: translated.problem });
+    options.log.error('malformed Lambda proxy response', {
+      route: route.routeKey,
+      requestId,
+      problem: translated.problem,
+    });
     send(res, gatewayErrors.internal(), requestId);
     return;
   }

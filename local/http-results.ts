@@ -39,7 +39,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const toHttpResponse = (value: unknown): { ok: true; response: HttpResponse } | { ok: false; problem: string } => {
   if (!isRecord(value) || !('statusCode' in value)) {
     const body = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
-    return { ok: true, response: { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body) } };
+    return {
+      ok: true,
+      response: {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        cookies: [],
+        body: Buffer.from(body),
+      },
+    };
   }
   const { statusCode, headers = {}, cookies = [], body, isBase64Encoded = false } = value;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
@@ -49,7 +57,8 @@ const toHttpResponse = (value: unknown): { ok: true; response: HttpResponse } | 
     return { ok: false, problem: `body must be a string, got ${typeof body}` };
   }
   if (!isRecord(headers)) return { ok: false, problem: 'headers must be an object' };
-  if (!Array.isArray(cookies) || cookies.some((c) => typeof c !== 'string')) return { ok: false, problem: 'cookies must be an array of strings' };
+  if (!Array.isArray(cookies) || cookies.some((c) => typeof c !== 'string'))
+    return { ok: false, problem: 'cookies must be an array of strings' };
   const outHeaders: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(headers)) {
     if (headerValue === undefined || headerValue === null) continue;

@@ -88,7 +88,8 @@ const createInvoker = (options: InvokerOptions): Invoker => {
     let loading = modules.get(spec.entry);
     if (!loading) {
       loading = import(pathToFileURL(resolve(options.root, spec.entry)).href).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${spec.entry} does not export a function named "handler"`);
+        if (typeof module.handler !== 'function')
+          throw new Error(`${spec.entry} does not export a function named "handler"`);
         return module.handler as Handler;
       });
       // A failed import (a syntax error being fixed) is retried on the next call.
@@ -114,7 +115,12 @@ const createInvoker = (options: InvokerOptions): Invoker => {
       const handler = await load(spec);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`), { timedOut: true })),
+          () =>
+            reject(
+              Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`), {
+                timedOut: true,
+              }),
+            ),
           Math.max(0, deadline - Date.now()),
         );
       });
@@ -128,7 +134,12 @@ const createInvoker = (options: InvokerOptions): Invoker => {
       clearTimeout(timer);
     }
     if (result.ok) {
-      options.log.info('invocation succeeded', { source, function: functionName, requestId, durationMs: result.durationMs });
+      options.log.info('invocation succeeded', {
+        source,
+        function: functionName,
+        requestId,
+        durationMs: result.durationMs,
+      });
     } else {
       options.log.error('invocation failed', {
         source,

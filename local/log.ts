@@ -35,7 +35,12 @@ const createRuntimeLog = (
     (at: Exclude<LogLevel, 'silent'>) =>
     (message: string, fields: Record<string, unknown> = {}): void => {
       if (RANK[at] > RANK[level]) return;
-      const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at.toUpperCase(), service: 'offline-runtime', message };
+      const entry: Record<string, unknown> = {
+        time: new Date().toISOString(),
+        level: at.toUpperCase(),
+        service: 'offline-runtime',
+        message,
+      };
       for (const [key, value] of Object.entries(fields)) entry[key] = serialise(value);
       write(JSON.stringify(entry));
     };

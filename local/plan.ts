@@ -129,7 +129,8 @@ const validate = (topology: AnyTopology, authorizer: string): void => {
     if (!onFailure) problems.push(`${where}: unknown on-failure queue "${consumer.onFailure}"`);
     else if (onFailure.fifo) problems.push(`${where}: an on-failure destination must be a standard queue, not FIFO`);
     if (consumer.batchSize < 1 || consumer.batchSize > 10_000) problems.push(`${where}: batch size must be 1-10000`);
-    if (consumer.retryAttempts < -1 || consumer.retryAttempts > 10_000) problems.push(`${where}: retry attempts must be -1..10000`);
+    if (consumer.retryAttempts < -1 || consumer.retryAttempts > 10_000)
+      problems.push(`${where}: retry attempts must be -1..10000`);
   }
   for (const consumer of topology.queueConsumers) {
     const where = `queue consumer ${consumer.queue} -> ${consumer.function}`;
@@ -139,7 +140,8 @@ const validate = (topology: AnyTopology, authorizer: string): void => {
     if (!queue) problems.push(`${where}: unknown queue`);
     else {
       const maxBatch = queue.fifo ? 10 : 10_000;
-      if (consumer.batchSize < 1 || consumer.batchSize > maxBatch) problems.push(`${where}: batch size must be 1-${maxBatch}`);
+      if (consumer.batchSize < 1 || consumer.batchSize > maxBatch)
+        problems.push(`${where}: batch size must be 1-${maxBatch}`);
       if (consumer.batchSize > 10 && consumer.maxBatchingWindowSeconds < 1) {
         problems.push(`${where}: a batch size above 10 needs a batching window of at least 1 s`);
       }
@@ -147,7 +149,8 @@ const validate = (topology: AnyTopology, authorizer: string): void => {
         problems.push(`${where}: the function timeout exceeds the queue's visibility timeout`);
       }
     }
-    if (consumer.maxConcurrency < 2 || consumer.maxConcurrency > 1_000) problems.push(`${where}: maximum concurrency must be 2-1000`);
+    if (consumer.maxConcurrency < 2 || consumer.maxConcurrency > 1_000)
+      problems.push(`${where}: maximum concurrency must be 2-1000`);
   }
   for (const schedule of topology.schedules) {
     fn(schedule.function, `schedule ${schedule.name}`);

@@ -34,7 +34,9 @@ const assertPortFree = (port: number, setting: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
-    probe.once('error', () => reject(new Error(`Port ${port} is already in use; free it or choose another with ${setting}`)));
+    probe.once('error', () =>
+      reject(new Error(`Port ${port} is already in use; free it or choose another with ${setting}`)),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 

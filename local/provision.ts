@@ -49,7 +49,11 @@ const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] =
 
 const createTable = async (table: PlannedTable, options: ProvisionOptions): Promise<ProvisionedTable> => {
   const physicalName = `${options.namePrefix}${table.name}`;
-  const keys = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const keys = new Set([
+    table.partitionKey,
+    table.sortKey,
+    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   const attributes: AttributeDefinition[] = [...keys]
     .filter((name): name is string => name !== undefined)
     .map((name) => ({ AttributeName: name, AttributeType: 'S' }));
@@ -99,14 +103,18 @@ const createQueue = async (
   attributes: Record<string, string>,
   options: ProvisionOptions,
 ): Promise<ProvisionedQueueEndpoint> => {
-  const created = await options.clients.sqs.send(new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }));
+  const created = await options.clients.sqs.send(
+    new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }),
+  );
   // fauxqs answers with `http://sqs.<region>.localhost:<port>/...`, a host that
   // does not resolve everywhere, and the SDK would send there instead of to
   // its endpoint. fauxqs finds queues by the path alone, so the URL is moved
   // onto the endpoint's origin.
   const path = new URL(created.QueueUrl ?? '').pathname;
   const url = `${new URL(options.endpoints.sqs).origin}${path}`;
-  const described = await options.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const described = await options.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   const arn = described.Attributes?.QueueArn;
   if (!arn) throw new Error(`Queue ${physicalName} has no ARN`);
   return { physicalName, url, arn };

@@ -69,7 +69,8 @@ const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
     while (batch.length < consumer.batchSize && Date.now() < deadline && !stopping.signal.aborted) {
       const wait = Math.min(options.waitTimeSeconds, Math.floor((deadline - Date.now()) / 1000));
       const more = await receive(consumer.batchSize - batch.length, Math.max(0, wait));
-      if (more.length === 0 && wait <= 0) await pause(Math.min(100, Math.max(0, deadline - Date.now())), stopping.signal);
+      if (more.length === 0 && wait <= 0)
+        await pause(Math.min(100, Math.max(0, deadline - Date.now())), stopping.signal);
       batch.push(...more);
     }
     return batch;
@@ -84,7 +85,11 @@ const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
           Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
         }),
       );
-      if (out.Failed?.length) log.warn('some processed messages could not be deleted and will come back', { queue: queue.name, failed: out.Failed.length });
+      if (out.Failed?.length)
+        log.warn('some processed messages could not be deleted and will come back', {
+          queue: queue.name,
+          failed: out.Failed.length,
+        });
     }
   };
 
@@ -94,10 +99,14 @@ const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
     if (!result.ok) return; // A thrown error keeps the whole batch for redelivery.
     const verdict = readBatchResponse(result.value, new Set(records.map((r) => r.messageId)));
     if (verdict.kind === 'invalid') {
-      log.warn('invalid batch item failures; the whole batch counts as failed', { function: consumer.function, reason: verdict.reason });
+      log.warn('invalid batch item failures; the whole batch counts as failed', {
+        function: consumer.function,
+        reason: verdict.reason,
+      });
       return;
     }
-    const done = verdict.kind === 'success' ? messages : messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ''));
+    const done =
+      verdict.kind === 'success' ? messages : messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ''));
     await deleteMessages(done);
   };
 

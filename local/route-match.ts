@@ -30,7 +30,8 @@ const compile = (path: string): Segment[] =>
     if (!variable) return { kind: 'literal', value: part };
     const name = variable[1] as string;
     if (variable[2] !== '+') return { kind: 'variable', name };
-    if (index !== all.length - 1) throw new Error(`Greedy path variable {${name}+} must be the last segment of ${path}`);
+    if (index !== all.length - 1)
+      throw new Error(`Greedy path variable {${name}+} must be the last segment of ${path}`);
     return { kind: 'greedy', name };
   });
 

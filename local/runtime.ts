@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { resetAwsClients } from '../functions/shared/store/aws-clients.js';
+import { resetAwsClients } from '../functions/shared/store/client-cache.js';
 import { type AnyTopology, topology as projectTopology } from '../lib/topology.js';
 import { createEngineClients, type EngineClients } from './engine-clients.js';
 import { type EngineEndpoints, type EnginePorts, type RunningEngines, startEngines } from './engines.js';
@@ -39,6 +39,8 @@ interface OfflineStackOptions {
   readonly scheduleEveryMs?: number;
   /** Clock of the scheduler. */
   readonly now?: () => Date;
+  /** Extra variables for the handlers (integration settings in tests); restored by stop(). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A running offline stack. */
@@ -107,7 +109,7 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
     cleanup.push(() => clients.destroy());
 
     const resources = await provisionResources(plan, { clients, endpoints, namePrefix, log });
-    const environment = offlineEnvironment(plan, resources, endpoints, region);
+    const environment = { ...options.env, ...offlineEnvironment(plan, resources, endpoints, region) };
     const previous = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
     Object.assign(process.env, environment);
     // Handlers' clients are cached per process; drop any made before this environment.
@@ -120,14 +122,22 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
       resetAwsClients();
     });
 
-    const invoker = createInvoker({ functions: plan.functions, root: options.root ?? REPOSITORY_ROOT, region, accountId, namePrefix, log });
+    const invoker = createInvoker({
+      functions: plan.functions,
+      root: options.root ?? REPOSITORY_ROOT,
+      region,
+      accountId,
+      namePrefix,
+      log,
+    });
 
     const streamPollers: StreamPoller[] = [];
     cleanup.push(() => Promise.all(streamPollers.map((p) => p.stop())).then(() => undefined));
     for (const consumer of plan.streamConsumers) {
       const table = resources.tables[consumer.table];
       const onFailure = resources.queues[consumer.onFailure];
-      if (!table || !onFailure) throw new Error(`stream consumer ${consumer.function} refers to resources that were not created`);
+      if (!table || !onFailure)
+        throw new Error(`stream consumer ${consumer.function} refers to resources that were not created`);
       streamPollers.push(
         await startStreamPoller({
           consumer,
@@ -148,7 +158,15 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
       const queue = resources.queues[consumer.queue];
       if (!queue) throw new Error(`queue consumer ${consumer.function} refers to a queue that was not created`);
       queuePollers.push(
-        startQueuePoller({ consumer, queue, clients, invoker, region, log, waitTimeSeconds: options.queueWaitTimeSeconds ?? 1 }),
+        startQueuePoller({
+          consumer,
+          queue,
+          clients,
+          invoker,
+          region,
+          log,
+          waitTimeSeconds: options.queueWaitTimeSeconds ?? 1,
+        }),
       );
     }
 

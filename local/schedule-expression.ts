@@ -2,7 +2,12 @@ import { Cron } from 'croner';
 
 /** A parsed EventBridge schedule expression. Plain data, so it can sit in the offline plan. */
 type ParsedSchedule =
-  | { readonly kind: 'rate'; readonly value: number; readonly unit: 'minute' | 'hour' | 'day'; readonly everyMs: number }
+  | {
+      readonly kind: 'rate';
+      readonly value: number;
+      readonly unit: 'minute' | 'hour' | 'day';
+      readonly everyMs: number;
+    }
   | {
       readonly kind: 'cron';
       /** The croner pattern (seconds, minutes, hours, day of month, month, day of week, year). */
@@ -46,9 +51,18 @@ const parseRate = (expression: string, match: RegExpExecArray): ParsedSchedule =
 const parseCron = (expression: string, body: string): ParsedSchedule => {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new Error(`Invalid schedule ${expression}: EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year)`);
+    throw new Error(
+      `Invalid schedule ${expression}: EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year)`,
+    );
   }
-  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     throw new Error(`Invalid schedule ${expression}: exactly one of day-of-month and day-of-week must be "?"`);
   }

@@ -77,7 +77,9 @@ const startScheduler = (options: SchedulerOptions): Scheduler => {
   const arm = (schedule: PlannedSchedule, anchor: Date): void => {
     if (stopped) return;
     const from = now();
-    const next = options.everyMs ? new Date(from.getTime() + options.everyMs) : nextRunAfter(schedule.schedule, from, anchor);
+    const next = options.everyMs
+      ? new Date(from.getTime() + options.everyMs)
+      : nextRunAfter(schedule.schedule, from, anchor);
     if (!next) {
       options.log.info('schedule will not fire again', { schedule: schedule.name, expression: schedule.expression });
       return;

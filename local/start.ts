@@ -81,7 +81,11 @@ const main = async (): Promise<void> => {
     `  ${plan.routes.length} routes, ${plan.tables.length} tables, ${plan.queues.length} queues (+ DLQs), ` +
       `${plan.streamConsumers.length} stream consumers, ${plan.queueConsumers.length} queue consumers, ${plan.schedules.length} schedules`,
     ...(unconfigured.length > 0
-      ? ['', 'Integrations not configured (their routes answer 503 until set in the environment or .env):', ...unconfigured]
+      ? [
+          '',
+          'Integrations not configured (their routes answer 503 until set in the environment or .env):',
+          ...unconfigured,
+        ]
       : []),
     '',
     'Ctrl-C stops everything.',

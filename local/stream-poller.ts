@@ -77,16 +77,27 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     const shards: Shard[] = [];
     let from: string | undefined;
     do {
-      const out = await clients.streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: from }));
+      const out = await clients.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: from }),
+      );
       shards.push(...(out.StreamDescription?.Shards ?? []));
       from = out.StreamDescription?.LastEvaluatedShardId;
     } while (from);
     return shards;
   };
 
-  const iteratorFor = async (shardId: string, type: ShardIteratorType, sequenceNumber?: string): Promise<string | undefined> => {
+  const iteratorFor = async (
+    shardId: string,
+    type: ShardIteratorType,
+    sequenceNumber?: string,
+  ): Promise<string | undefined> => {
     const out = await clients.streams.send(
-      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        SequenceNumber: sequenceNumber,
+      }),
     );
     return out.ShardIterator;
   };
@@ -97,7 +108,10 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     const verdict = readBatchResponse(result.value, new Set(records.map(sequenceOf)));
     if (verdict.kind === 'success') return { ok: true };
     if (verdict.kind === 'invalid') {
-      log.warn('invalid batch item failures; the whole batch counts as failed', { function: consumer.function, reason: verdict.reason });
+      log.warn('invalid batch item failures; the whole batch counts as failed', {
+        function: consumer.function,
+        reason: verdict.reason,
+      });
       return { ok: false, failedFrom: 0, requestId: result.requestId, threw: false };
     }
     const failedFrom = records.findIndex((record) => verdict.failedIds.has(sequenceOf(record)));
@@ -129,7 +143,10 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
         return;
       } catch (error) {
         if (attempt >= 3 || stopping.signal.aborted) {
-          log.error('could not send a failed stream batch to its on-failure destination; it is lost', { function: consumer.function, error });
+          log.error('could not send a failed stream batch to its on-failure destination; it is lost', {
+            function: consumer.function,
+            error,
+          });
           return;
         }
         await pause(200 * attempt, stopping.signal);
@@ -146,7 +163,11 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
       stopped: () => stopping.signal.aborted,
     });
 
-  const readShard = async (shardId: string, firstIterator: string | undefined, initialType: ShardIteratorType): Promise<void> => {
+  const readShard = async (
+    shardId: string,
+    firstIterator: string | undefined,
+    initialType: ShardIteratorType,
+  ): Promise<void> => {
     let iterator = firstIterator;
     let lastRead: string | undefined;
     let closed = iterator === undefined;
@@ -269,7 +290,8 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
       try {
         for (const shard of await listShards()) admit(shard, false);
       } catch (error) {
-        if (!stopping.signal.aborted) log.debug('stream shard discovery failed', { function: consumer.function, error });
+        if (!stopping.signal.aborted)
+          log.debug('stream shard discovery failed', { function: consumer.function, error });
       }
     }
   })();

@@ -51,7 +51,12 @@ const toLambdaStreamRecord = (record: SdkStreamRecord, streamArn: string, region
     },
     eventSourceARN: streamArn,
     ...(record.userIdentity
-      ? { userIdentity: { type: record.userIdentity.Type ?? 'Service', principalId: record.userIdentity.PrincipalId ?? '' } }
+      ? {
+          userIdentity: {
+            type: record.userIdentity.Type ?? 'Service',
+            principalId: record.userIdentity.PrincipalId ?? '',
+          },
+        }
       : {}),
   };
 };
@@ -67,7 +72,8 @@ interface StreamFailureContext {
   readonly streamArn: string;
 }
 
-const isoSeconds = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const isoSeconds = (epochSeconds: number): string =>
+  new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The message Lambda sends to a stream consumer's on-failure destination

@@ -9,7 +9,8 @@ import {
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { signStandardWebhook } from '../../functions/shared/signatures/standard-webhooks.js';
-import { dynamo, resetAwsClients } from '../../functions/shared/store/aws-clients.js';
+import { resetAwsClients } from '../../functions/shared/store/client-cache.js';
+import { dynamo } from '../../functions/shared/store/dynamo-client.js';
 import { type TableName, type TableSpec, tableEnvName, topology } from '../../lib/topology.js';
 import { median } from '../statistics.js';
 import type { BenchContext, BenchRow, BenchSuite } from '../suite.js';
@@ -35,7 +36,13 @@ const ROUNDS = 3;
 const SECRET = `whsec_${Buffer.from('inventory-bench-secret-32-bytes!').toString('base64')}`;
 const TABLES: readonly TableName[] = ['inventory', 'idempotency'];
 // The document client runs the base client's commands, whose names these are.
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -52,7 +59,11 @@ const anAdjustmentEvent = (sku: string): APIGatewayProxyEventV2 => {
       host: 'bench.local',
       ...signStandardWebhook({ secret: SECRET, id: `msg_${randomUUID()}`, body }),
     },
-    requestContext: { requestId: randomUUID(), domainName: 'bench.local', http: { method: 'POST', path: '/webhooks/inventory' } },
+    requestContext: {
+      requestId: randomUUID(),
+      domainName: 'bench.local',
+      http: { method: 'POST', path: '/webhooks/inventory' },
+    },
     body,
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
@@ -102,7 +113,8 @@ const createTables = async (client: DynamoDBClient): Promise<BenchTables> => {
   return {
     names,
     drop: async () => {
-      for (const name of Object.values(names)) await client.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
+      for (const name of Object.values(names))
+        await client.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
     },
   };
 };
@@ -118,8 +130,9 @@ const meterWriteCapacity = (): { readonly units: () => number; readonly writes: 
       const out = await next(args);
       if (isWrite) {
         writes++;
-        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
-          .ConsumedCapacity;
+        const consumed = (
+          out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+        ).ConsumedCapacity;
         for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) units += c.CapacityUnits ?? 0;
       }
       return out;
@@ -176,30 +189,44 @@ const handlerCalls = (handler: Handler, skuOf: (i: number) => string, count: num
 
 /** The one write an adjustment strictly needs: ADD on the stock item, nothing else. */
 const bareCalls = (setup: Setup, keyOf: (i: number) => string, count: number): (() => Promise<unknown>)[] =>
-  Array.from({ length: count }, (_, i) => () =>
-    setup.bare.send(
-      new UpdateCommand({
-        TableName: setup.tables.names.inventory,
-        Key: { pk: keyOf(i), sk: 'BARE' },
-        UpdateExpression: 'ADD quantity_on_hand :q',
-        ExpressionAttributeValues: { ':q': 1 },
-      }),
-    ),
+  Array.from(
+    { length: count },
+    (_, i) => () =>
+      setup.bare.send(
+        new UpdateCommand({
+          TableName: setup.tables.names.inventory,
+          Key: { pk: keyOf(i), sk: 'BARE' },
+          UpdateExpression: 'ADD quantity_on_hand :q',
+          ExpressionAttributeValues: { ':q': 1 },
+        }),
+      ),
   );
 
 /** Median rate of the handler and of the bare writes over ROUNDS, taking turns. */
-const measure = async (context: BenchContext, label: string, keys: number): Promise<{ handler: number; bare: number }> => {
+const measure = async (
+  context: BenchContext,
+  label: string,
+  keys: number,
+): Promise<{ handler: number; bare: number }> => {
   const setup = await setUp(context);
   try {
     const run = `${label}-${randomBytes(2).toString('hex')}`;
     const skuOf = (i: number) => `${run}-${i % keys}`;
     await burstRate(handlerCalls(setup.handler, skuOf, WARM_UP), CONCURRENCY);
-    await burstRate(bareCalls(setup, (i) => `${skuOf(i)}#WH-1`, WARM_UP), CONCURRENCY);
+    await burstRate(
+      bareCalls(setup, (i) => `${skuOf(i)}#WH-1`, WARM_UP),
+      CONCURRENCY,
+    );
     const handlerRates: number[] = [];
     const bareRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       handlerRates.push(await burstRate(handlerCalls(setup.handler, skuOf, ADJUSTMENTS), CONCURRENCY));
-      bareRates.push(await burstRate(bareCalls(setup, (i) => `${skuOf(i)}#WH-1`, ADJUSTMENTS), CONCURRENCY));
+      bareRates.push(
+        await burstRate(
+          bareCalls(setup, (i) => `${skuOf(i)}#WH-1`, ADJUSTMENTS),
+          CONCURRENCY,
+        ),
+      );
       context.log(`${label}: round ${round + 1}/${ROUNDS}`);
     }
     return { handler: median(handlerRates), bare: median(bareRates) };
@@ -233,7 +260,13 @@ const inventoryHotSkuSuite: BenchSuite = {
     const { handler, bare } = await measure(context, 'hot', 1);
     const { wcu, writes } = await measureWcu(context);
     return [
-      { name: 'bare UpdateItem ADD, one item', value: bare, unit: 'req/s', baseline: true, note: 'the one write strictly needed' },
+      {
+        name: 'bare UpdateItem ADD, one item',
+        value: bare,
+        unit: 'req/s',
+        baseline: true,
+        note: 'the one write strictly needed',
+      },
       {
         name: 'POST /webhooks/inventory handler, one sku',
         value: handler,
@@ -258,8 +291,20 @@ const inventorySpreadSuite: BenchSuite = {
   run: async (context) => {
     const { handler, bare } = await measure(context, 'spread', 100);
     return [
-      { name: 'bare UpdateItem ADD, 100 items', value: bare, unit: 'req/s', baseline: true, note: 'the one write strictly needed' },
-      { name: 'POST /webhooks/inventory handler, 100 skus', value: handler, unit: 'req/s', compare: true, note: 'whole handler' },
+      {
+        name: 'bare UpdateItem ADD, 100 items',
+        value: bare,
+        unit: 'req/s',
+        baseline: true,
+        note: 'the one write strictly needed',
+      },
+      {
+        name: 'POST /webhooks/inventory handler, 100 skus',
+        value: handler,
+        unit: 'req/s',
+        compare: true,
+        note: 'whole handler',
+      },
     ] satisfies BenchRow[];
   },
 };

@@ -8,7 +8,7 @@ import { outboundActions } from '../shared/outbound/actions.js';
 import { deliveredVersion, markDelivered } from '../shared/outbound/delivered-versions.js';
 import { sendMail } from '../shared/outbound/mailer.js';
 import { logger, metrics } from '../shared/observability.js';
-import { sqs } from '../shared/store/aws-clients.js';
+import { sqs } from '../shared/store/sqs-client.js';
 import { queueUrl } from '../shared/store/names.js';
 import { appendSyncEvent } from '../shared/sync-log/sync-events.js';
 import * as z from '../shared/validation.js';

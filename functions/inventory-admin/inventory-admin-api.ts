@@ -17,7 +17,11 @@ const MAX_LIMIT = 1000;
 
 const code = z
   .string()
-  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'));
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+  );
 const stockPath = z.object({ sku: code, warehouse: code });
 const transactionsQuery = z.object({
   limit: z._default(
@@ -52,7 +56,8 @@ const decodeCursor = (cursor: string): number => {
   throw new HttpError(400, 'Invalid query: cursor is not one this API gave out');
 };
 
-const publicTransaction = ({ pk: _pk, sk: _sk, ...rest }: StockTransaction): Omit<StockTransaction, 'pk' | 'sk'> => rest;
+const publicTransaction = ({ pk: _pk, sk: _sk, ...rest }: StockTransaction): Omit<StockTransaction, 'pk' | 'sk'> =>
+  rest;
 
 const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
   'GET /admin/inventory/{sku}/{warehouse}': async (event) => {
@@ -73,7 +78,10 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatew
     const { sku, warehouse } = parseOr400(stockPath, event.pathParameters, 'path');
     const { limit, cursor } = parseOr400(transactionsQuery, event.queryStringParameters ?? {}, 'query');
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
-    const page = await listTransactions(sku, warehouse, { limit, ...(afterVersion === undefined ? {} : { afterVersion }) });
+    const page = await listTransactions(sku, warehouse, {
+      limit,
+      ...(afterVersion === undefined ? {} : { afterVersion }),
+    });
     return json(200, {
       items: page.items.map(publicTransaction),
       ...(page.nextAfterVersion === undefined ? {} : { cursor: encodeCursor(page.nextAfterVersion) }),

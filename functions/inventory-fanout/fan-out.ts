@@ -15,7 +15,10 @@ import { alertMessages, mayAlert, stockChangeOf, stockMessages } from './plan-fa
  * @example
  * await fanOutStockChange(streamRecord, newestVersions(event.Records));
  */
-const fanOutStockChange = async (record: DynamoDBRecord, newestInBatch: ReadonlyMap<string, number> = new Map()): Promise<void> => {
+const fanOutStockChange = async (
+  record: DynamoDBRecord,
+  newestInBatch: ReadonlyMap<string, number> = new Map(),
+): Promise<void> => {
   const change = stockChangeOf(record);
   if ('skip' in change) {
     logger.debug('stock change not sent', { reason: change.skip, event_id: record.eventID });
@@ -25,7 +28,12 @@ const fanOutStockChange = async (record: DynamoDBRecord, newestInBatch: Readonly
   if (mayAlert(change)) {
     const product = await findProduct(change.sku);
     if (product) messages.push(...alertMessages(change, product));
-    else logger.warn('unknown product: stock alerts skipped', { sku: change.sku, warehouse: change.warehouse, quantity: change.after });
+    else
+      logger.warn('unknown product: stock alerts skipped', {
+        sku: change.sku,
+        warehouse: change.warehouse,
+        quantity: change.after,
+      });
   }
   if (messages.length === 0) {
     logger.debug('stock change superseded within its batch', { sku: change.sku, version: change.version });

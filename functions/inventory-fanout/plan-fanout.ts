@@ -1,7 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../shared/inventory/alerts.js';
+import {
+  type AlertSubject,
+  type ProductInfo,
+  type StockAlert,
+  alertText,
+  stockAlerts,
+} from '../shared/inventory/alerts.js';
 import { connectorsExcept } from '../shared/inventory/connectors/index.js';
 import { stockRequest } from '../shared/inventory/connectors/connector.js';
 import { STOCK_SK, type StockItem } from '../shared/inventory/stock.js';
@@ -68,7 +74,8 @@ const stockChangeOf = (record: DynamoDBRecord): StockChange | { readonly skip: s
 };
 
 /** A key naming one target of one sku and warehouse: the FIFO group and the supersede key. */
-const targetKey = (target: string, change: StockChange): string => `inventory#${target}#${change.sku}#${change.warehouse}`;
+const targetKey = (target: string, change: StockChange): string =>
+  `inventory#${target}#${change.sku}#${change.warehouse}`;
 
 const contextOf = (change: StockChange, system: string, extra: Record<string, string> = {}) => ({
   system,
@@ -90,7 +97,10 @@ const contextOf = (change: StockChange, system: string, extra: Record<string, st
  * stockMessages({ sku: 'SKU-1', warehouse: 'WH-1', version: 3, before: 5, after: 7, source: 'erp' });
  * // three messages: ecommerce, pos, wms
  */
-const stockMessages = (change: StockChange, newestInBatch: ReadonlyMap<string, number> = new Map()): OutboundMessageInput[] => {
+const stockMessages = (
+  change: StockChange,
+  newestInBatch: ReadonlyMap<string, number> = new Map(),
+): OutboundMessageInput[] => {
   const level = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
   return connectorsExcept(change.source)
     .filter((connector) => !supersededInBatch(change, connector.system, newestInBatch))
@@ -145,7 +155,9 @@ const shopDisable = (change: StockChange): OutboundMessageInput => {
  */
 const alertMessages = (change: StockChange, product: ProductInfo): OutboundMessageInput[] =>
   stockAlerts(change.before, change.after, product).flatMap((alert) =>
-    alert === 'out_of_stock' ? [slackAlert(alert, change, product), shopDisable(change)] : [slackAlert(alert, change, product)],
+    alert === 'out_of_stock'
+      ? [slackAlert(alert, change, product), shopDisable(change)]
+      : [slackAlert(alert, change, product)],
   );
 
 /**

@@ -4,7 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HttpError } from './http/responses.js';
 import { logger } from './observability.js';
-import { dynamo } from './store/aws-clients.js';
+import { dynamo } from './store/dynamo-client.js';
 import { tableName } from './store/names.js';
 
 /**
@@ -93,9 +93,14 @@ export interface IdempotentResult<T> {
  */
 class DeliveryInProgressError extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
-    super(409, 'This delivery is already being processed; retry later', { retry_after_seconds: retryAfterSeconds }, {
-      'retry-after': String(retryAfterSeconds),
-    });
+    super(
+      409,
+      'This delivery is already being processed; retry later',
+      { retry_after_seconds: retryAfterSeconds },
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    );
     this.name = 'DeliveryInProgressError';
   }
 }
@@ -127,7 +132,8 @@ class EffectCommittedError extends Error {
 
 const claimKey = (scope: string, id: string): string => `IDEMPOTENCY#${scope}#${id}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const isConditionFailure = (error: unknown): boolean => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** The item DynamoDB returned with a failed condition (marshalled: lib-dynamodb does not convert error payloads). */
 const itemOfFailure = (error: unknown): ClaimItem | undefined => {
@@ -136,7 +142,9 @@ const itemOfFailure = (error: unknown): ClaimItem | undefined => {
 };
 
 const readClaim = async (pk: string): Promise<ClaimItem | undefined> => {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName('idempotency'), Key: { pk }, ConsistentRead: true }));
+  const out = await dynamo().send(
+    new GetCommand({ TableName: tableName('idempotency'), Key: { pk }, ConsistentRead: true }),
+  );
   return out.Item as ClaimItem | undefined;
 };
 
@@ -156,7 +164,11 @@ type ClaimAttempt =
  * live one is in progress with its lease over. `ReturnValues: ALL_OLD` says
  * whether we replaced a crashed copy's claim (a takeover).
  */
-const tryClaim = async (pk: string, options: Required<IdempotencyOptions>, fingerprint: string | undefined): Promise<ClaimAttempt> => {
+const tryClaim = async (
+  pk: string,
+  options: Required<IdempotencyOptions>,
+  fingerprint: string | undefined,
+): Promise<ClaimAttempt> => {
   const nowMs = Date.now();
   const token = randomUUID();
   const claimedAt = new Date(nowMs).toISOString();
@@ -175,7 +187,8 @@ const tryClaim = async (pk: string, options: Required<IdempotencyOptions>, finge
       new PutCommand({
         TableName: tableName('idempotency'),
         Item: item,
-        ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
+        ConditionExpression:
+          'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':nowS': Math.floor(nowMs / 1000), ':nowMs': nowMs, ':inProgress': 'in_progress' },
         ReturnValues: 'ALL_OLD',
@@ -199,7 +212,8 @@ const complete = async (pk: string, token: string, response: unknown, retentionS
       new UpdateCommand({
         TableName: tableName('idempotency'),
         Key: { pk },
-        UpdateExpression: 'SET #status = :completed, #response = :response, completed_at = :now, expires_at = :exp REMOVE lease_expires_at',
+        UpdateExpression:
+          'SET #status = :completed, #response = :response, completed_at = :now, expires_at = :exp REMOVE lease_expires_at',
         ConditionExpression: '#token = :token',
         ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
         ExpressionAttributeValues: {

@@ -22,7 +22,13 @@ export interface FakeSystems {
   /** The quantities a system was sent for a sku (and warehouse, where its format has one), in arrival order. */
   quantitiesSent(system: StockSystem, sku: string, warehouse: string): number[];
   /** Waits until the last quantity a system was sent for the sku is `quantity`. */
-  waitForQuantity(system: StockSystem, sku: string, warehouse: string, quantity: number, timeoutMs?: number): Promise<void>;
+  waitForQuantity(
+    system: StockSystem,
+    sku: string,
+    warehouse: string,
+    quantity: number,
+    timeoutMs?: number,
+  ): Promise<void>;
   /** Slack texts that mention the sku. */
   slackTexts(sku: string): string[];
   close(): Promise<void>;
@@ -35,21 +41,29 @@ const readers: Readonly<
   erp: (r) => {
     const match = /^\/api\/inventory\/([^/?]+)$/.exec(r.path);
     const body = r.body as { sku?: string; warehouseCode?: string; qtyOnHand?: number } | undefined;
-    return r.method === 'PUT' && match ? { sku: decodeURIComponent(match[1] ?? ''), warehouse: body?.warehouseCode, quantity: body?.qtyOnHand } : undefined;
+    return r.method === 'PUT' && match
+      ? { sku: decodeURIComponent(match[1] ?? ''), warehouse: body?.warehouseCode, quantity: body?.qtyOnHand }
+      : undefined;
   },
   ecommerce: (r) => {
     // The shop keeps one quantity per product: its format has no warehouse.
     const match = /^\/products\/([^/?]+)\/inventory$/.exec(r.path);
     const body = r.body as { inventory_quantity?: number } | undefined;
-    return r.method === 'PUT' && match ? { sku: decodeURIComponent(match[1] ?? ''), quantity: body?.inventory_quantity } : undefined;
+    return r.method === 'PUT' && match
+      ? { sku: decodeURIComponent(match[1] ?? ''), quantity: body?.inventory_quantity }
+      : undefined;
   },
   pos: (r) => {
     const body = r.body as { item_id?: string; location_id?: string; quantity?: number } | undefined;
-    return r.method === 'POST' && r.path === '/inventory/update' ? { sku: body?.item_id, warehouse: body?.location_id, quantity: body?.quantity } : undefined;
+    return r.method === 'POST' && r.path === '/inventory/update'
+      ? { sku: body?.item_id, warehouse: body?.location_id, quantity: body?.quantity }
+      : undefined;
   },
   wms: (r) => {
     const body = r.body as { sku?: string; location?: string; qty?: number } | undefined;
-    return r.method === 'PUT' && r.path === '/api/inventory' ? { sku: body?.sku, warehouse: body?.location, quantity: body?.qty } : undefined;
+    return r.method === 'PUT' && r.path === '/api/inventory'
+      ? { sku: body?.sku, warehouse: body?.location, quantity: body?.qty }
+      : undefined;
   },
 };
 

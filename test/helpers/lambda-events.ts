@@ -38,7 +38,8 @@ interface HttpEventInput {
 }
 
 const incoming = (input: HttpEventInput): IncomingHttpRequest => {
-  const body = input.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(input.body) ? input.body : Buffer.from(input.body);
+  const body =
+    input.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(input.body) ? input.body : Buffer.from(input.body);
   const headers: Record<string, string> = { host: 'localhost:3000', 'user-agent': 'vitest' };
   for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = value;
   if (body.length > 0) headers['content-type'] ??= 'application/json';
@@ -98,7 +99,9 @@ const anSqsRecord = (
       SentTimestamp: now,
       SenderId: ACCOUNT,
       ApproximateFirstReceiveTimestamp: now,
-      ...(input.group ? { MessageGroupId: input.group, MessageDeduplicationId: md5(body), SequenceNumber: '18800000000000000001' } : {}),
+      ...(input.group
+        ? { MessageGroupId: input.group, MessageDeduplicationId: md5(body), SequenceNumber: '18800000000000000001' }
+        : {}),
     } as SQSRecord['attributes'],
     messageAttributes: {},
     md5OfBody: md5(body),
@@ -171,7 +174,8 @@ const aStreamRecord = (
 const aStreamEvent = (records: DynamoDBRecord[] = [aStreamRecord()]): DynamoDBStreamEvent => ({ Records: records });
 
 /** An EventBridge scheduled event for a rule. */
-const aScheduledEvent = (rule = 'nightly', at: Date = new Date()): ScheduledEvent => scheduledEvent(rule, at, REGION, ACCOUNT);
+const aScheduledEvent = (rule = 'nightly', at: Date = new Date()): ScheduledEvent =>
+  scheduledEvent(rule, at, REGION, ACCOUNT);
 
 /** A Lambda context with a generous remaining time. */
 const aLambdaContext = (overrides: Partial<Context> = {}): Context => ({

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DeliveryInProgressError,
-  EffectCommittedError,
-  runOnce,
-} from '../../functions/shared/idempotency.js';
+import { DeliveryInProgressError, EffectCommittedError, runOnce } from '../../functions/shared/idempotency.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -29,7 +25,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const claimOf = async (id: string) => {
   const table = stack.resources.tables.idempotency?.physicalName;
-  const out = await stack.dynamodb.send(new GetCommand({ TableName: table, Key: { pk: `IDEMPOTENCY#it#${id}` }, ConsistentRead: true }));
+  const out = await stack.dynamodb.send(
+    new GetCommand({ TableName: table, Key: { pk: `IDEMPOTENCY#it#${id}` }, ConsistentRead: true }),
+  );
   return out.Item;
 };
 
@@ -93,7 +91,9 @@ describe('Integration: runOnce() on DynamoDB Local', () => {
     // Prepare: the first copy dies after its point of no return, leaving its claim.
     const id = newId();
     const short = { ...OPTIONS, leaseSeconds: 1 };
-    await expect(runOnce(short, id, async () => Promise.reject(new EffectCommittedError('crashed')))).rejects.toThrow('crashed');
+    await expect(runOnce(short, id, async () => Promise.reject(new EffectCommittedError('crashed')))).rejects.toThrow(
+      'crashed',
+    );
     const copyDuringLease = runOnce({ ...short, waitMs: 200 }, id, async () => 'too early');
     await expect(copyDuringLease).rejects.toBeInstanceOf(DeliveryInProgressError);
     await sleep(1100);

@@ -41,10 +41,14 @@ const WAREHOUSE = 'WH-1';
 const newSku = () => `SKU-${randomUUID().slice(0, 8)}`;
 
 const adjust = (body: Record<string, unknown>, id?: string) =>
-  postSignedWebhook<Answer>(`${stack.url}/webhooks/inventory`, { source: 'erp', warehouse: WAREHOUSE, ...body }, {
-    secret: TEST_INVENTORY_SECRET,
-    ...(id ? { id } : {}),
-  });
+  postSignedWebhook<Answer>(
+    `${stack.url}/webhooks/inventory`,
+    { source: 'erp', warehouse: WAREHOUSE, ...body },
+    {
+      secret: TEST_INVENTORY_SECRET,
+      ...(id ? { id } : {}),
+    },
+  );
 
 const stockOf = (sku: string) => admin(stack.url, 'GET', `/admin/inventory/${sku}/${WAREHOUSE}`);
 
@@ -155,7 +159,10 @@ describe('POST /webhooks/inventory', () => {
     // Act
     const answer = await adjust({ sku, type: 'shipment', quantity: 5 });
     // Assess
-    expect(answer).toEqual({ status: 400, body: { error: 'Inventory cannot be negative', current_qty: 3, attempted_qty: -2 } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: 'Inventory cannot be negative', current_qty: 3, attempted_qty: -2 },
+    });
     expect((await stockOf(sku)).body).toEqual(before.body);
     expect((await allTransactions(sku)).items).toHaveLength(1);
   });
@@ -166,7 +173,10 @@ describe('POST /webhooks/inventory', () => {
     // Act
     const answer = await adjust({ sku, type: 'transfer_out', quantity: 1 });
     // Assess
-    expect(answer).toEqual({ status: 400, body: { error: 'Inventory cannot be negative', current_qty: 0, attempted_qty: -1 } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: 'Inventory cannot be negative', current_qty: 0, attempted_qty: -1 },
+    });
     expect((await stockOf(sku)).status).toBe(404);
     expect((await allTransactions(sku)).items).toEqual([]);
   });
@@ -207,7 +217,11 @@ describe('POST /webhooks/inventory', () => {
     const sku = newSku();
     const body = JSON.stringify({ source: 'erp', sku, warehouse: WAREHOUSE, type: 'receipt', quantity: 1 });
     // Act
-    const unsigned = await fetch(`${stack.url}/webhooks/inventory`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const unsigned = await fetch(`${stack.url}/webhooks/inventory`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const wrongKey = await postSignedWebhook(`${stack.url}/webhooks/inventory`, JSON.parse(body), {
       secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==',
     });
@@ -283,7 +297,9 @@ describe('Concurrency and redelivery', () => {
     await adjust({ sku, type: 'receipt', quantity: 100 });
     const id = `msg_${randomUUID()}`;
     // Act
-    const answers = await Promise.all(Array.from({ length: 20 }, () => adjust({ sku, type: 'shipment', quantity: 7 }, id)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => adjust({ sku, type: 'shipment', quantity: 7 }, id)),
+    );
     // Assess
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(answers.filter((a) => a.body.status === 'synced')).toHaveLength(1);

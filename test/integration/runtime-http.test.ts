@@ -1,11 +1,15 @@
-import { APIGatewayProxyEventV2Schema, APIGatewayRequestAuthorizerEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import {
+  APIGatewayProxyEventV2Schema,
+  APIGatewayRequestAuthorizerEventV2Schema,
+} from '@aws-lambda-powertools/parser/schemas';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
 import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
-const lastHttpEvent = (): APIGatewayProxyEventV2 => recordedEvents<APIGatewayProxyEventV2>('http').at(-1) as APIGatewayProxyEventV2;
+const lastHttpEvent = (): APIGatewayProxyEventV2 =>
+  recordedEvents<APIGatewayProxyEventV2>('http').at(-1) as APIGatewayProxyEventV2;
 
 describe('Offline runtime: HTTP API gateway', () => {
   let stack: TestStack;
@@ -20,7 +24,9 @@ describe('Offline runtime: HTTP API gateway', () => {
 
   it('routes a request to its handler as a payload 2.0 event that Powertools parses', async () => {
     // Act
-    const res = await stack.fetch('/echo/42?tag=a&tag=b&q=x%20y', { headers: { 'X-Custom': 'Yes', cookie: 'a=1; b=2' } });
+    const res = await stack.fetch('/echo/42?tag=a&tag=b&q=x%20y', {
+      headers: { 'X-Custom': 'Yes', cookie: 'a=1; b=2' },
+    });
 
     // Assess
     expect(res.status).toBe(200);
@@ -37,7 +43,11 @@ describe('Offline runtime: HTTP API gateway', () => {
       pathParameters: { id: '42' },
       cookies: ['a=1', 'b=2'],
       isBase64Encoded: false,
-      requestContext: { stage: '$default', routeKey: 'GET /echo/{id}', http: { method: 'GET', path: '/echo/42', sourceIp: '127.0.0.1' } },
+      requestContext: {
+        stage: '$default',
+        routeKey: 'GET /echo/{id}',
+        http: { method: 'GET', path: '/echo/42', sourceIp: '127.0.0.1' },
+      },
     });
     expect(event.headers['x-custom']).toBe('Yes');
     expect(event.headers.cookie).toBeUndefined();
@@ -73,7 +83,11 @@ describe('Offline runtime: HTTP API gateway', () => {
     const raw = '{ "name":"Zoë",  "n": 1.50 }';
 
     // Act
-    await stack.fetch('/echo/7', { method: 'POST', body: raw, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    await stack.fetch('/echo/7', {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
 
     // Assess
     const event = lastHttpEvent();
@@ -87,9 +101,17 @@ describe('Offline runtime: HTTP API gateway', () => {
     const invalidUtf8Json = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
 
     // Act
-    await stack.fetch('/echo/1', { method: 'POST', body: binary, headers: { 'content-type': 'application/octet-stream' } });
+    await stack.fetch('/echo/1', {
+      method: 'POST',
+      body: binary,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     const binaryEvent = lastHttpEvent();
-    await stack.fetch('/echo/1', { method: 'POST', body: invalidUtf8Json, headers: { 'content-type': 'application/json' } });
+    await stack.fetch('/echo/1', {
+      method: 'POST',
+      body: invalidUtf8Json,
+      headers: { 'content-type': 'application/json' },
+    });
     const textEvent = lastHttpEvent();
 
     // Assess
@@ -199,7 +221,9 @@ describe('Offline runtime: HTTP API gateway', () => {
         pathParameters: { id: '9' },
         queryStringParameters: { x: '1' },
       });
-      expect(authorizerEvent?.routeArn).toMatch(/^arn:aws:execute-api:[a-z0-9-]+:\d{12}:offline\/\$default\/GET\/private\/\{id\}$/);
+      expect(authorizerEvent?.routeArn).toMatch(
+        /^arn:aws:execute-api:[a-z0-9-]+:\d{12}:offline\/\$default\/GET\/private\/\{id\}$/,
+      );
       expect(APIGatewayProxyEventV2Schema.safeParse(lastHttpEvent()).success).toBe(true);
     });
   });

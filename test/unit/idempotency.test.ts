@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
  * writes is the integration test's job (test/integration/inventory-idempotency.test.ts).
  */
 const send = vi.hoisted(() => vi.fn());
-vi.mock('../../functions/shared/store/aws-clients.js', () => ({ dynamo: () => ({ send }) }));
+vi.mock('../../functions/shared/store/dynamo-client.js', () => ({ dynamo: () => ({ send }) }));
 
 const { DeliveryIdReusedError, DeliveryInProgressError, EffectCommittedError, runOnce } = await import(
   '../../functions/shared/idempotency.js'
@@ -78,7 +78,10 @@ describe('Function: runOnce()', () => {
     expect(update?.input).toMatchObject({
       Key: { pk: PK },
       ConditionExpression: '#token = :token',
-      ExpressionAttributeValues: expect.objectContaining({ ':completed': 'completed', ':response': { new_quantity: 5 } }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':completed': 'completed',
+        ':response': { new_quantity: 5 },
+      }),
     });
   });
 
@@ -92,12 +95,20 @@ describe('Function: runOnce()', () => {
     expect(put?.input.ConditionExpression).toBe(
       'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
     );
-    expect(put?.input.ExpressionAttributeValues).toEqual({ ':nowS': NOW / 1000, ':nowMs': NOW, ':inProgress': 'in_progress' });
+    expect(put?.input.ExpressionAttributeValues).toEqual({
+      ':nowS': NOW / 1000,
+      ':nowMs': NOW,
+      ':inProgress': 'in_progress',
+    });
   });
 
   it('answers the stored result flagged duplicate when the id was completed, without running the effect', async () => {
     // Prepare
-    script({ PutCommand: [() => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: { new_quantity: 7 } })))] });
+    script({
+      PutCommand: [
+        () => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: { new_quantity: 7 } }))),
+      ],
+    });
     const effect = vi.fn(async () => ({ new_quantity: 99 }));
     // Act
     const result = await runOnce(OPTIONS, 'msg_1', effect);
@@ -159,8 +170,14 @@ describe('Function: runOnce()', () => {
   it('claims again when the record it waited on expired its lease meanwhile', async () => {
     // Prepare
     script({
-      PutCommand: [() => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW + 150 }))), () => ({ Attributes: aClaim() })],
-      GetCommand: [() => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) }), () => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) })],
+      PutCommand: [
+        () => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW + 150 }))),
+        () => ({ Attributes: aClaim() }),
+      ],
+      GetCommand: [
+        () => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) }),
+        () => ({ Item: aClaim({ lease_expires_at: NOW + 150 }) }),
+      ],
     });
     const effect = vi.fn(async () => 'taken over');
     // Act
@@ -198,7 +215,8 @@ describe('Function: runOnce()', () => {
     await expect(outcome).rejects.toBe(failure);
     expect(namesSent()).toEqual(['PutCommand', 'DeleteCommand']);
     const put = commandsSent()[0];
-    const token = (put?.input.Item as { token: string }).token;
+    const token = (put?.input.Item as { token?: string } | undefined)?.token;
+    expect(token).toEqual(expect.any(String));
     expect(commandsSent()[1]?.input).toMatchObject({
       Key: { pk: PK },
       ConditionExpression: '#token = :token',
@@ -221,7 +239,9 @@ describe('Function: runOnce()', () => {
   it('refuses an id reused with a different payload', async () => {
     // Prepare
     script({
-      PutCommand: [() => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: 'x', fingerprint: 'aaa' })))],
+      PutCommand: [
+        () => Promise.reject(conditionFailed(aClaim({ status: 'completed', response: 'x', fingerprint: 'aaa' }))),
+      ],
     });
     // Act
     const outcome = runOnce(OPTIONS, 'msg_1', async () => 'y', 'bbb');

@@ -7,7 +7,15 @@ import {
 } from '../../functions/shared/inventory/adjustment.js';
 import * as z from '../../functions/shared/validation.js';
 
-const VALID = { source: 'erp', sku: 'SKU-1', warehouse: 'WH-1', type: 'receipt', quantity: 5, reason: 'PO 12', reference: 'PO-12' };
+const VALID = {
+  source: 'erp',
+  sku: 'SKU-1',
+  warehouse: 'WH-1',
+  type: 'receipt',
+  quantity: 5,
+  reason: 'PO 12',
+  reference: 'PO-12',
+};
 
 const issuesOf = (body: unknown): { path: string; message: string }[] => {
   const parsed = z.safeParse(inventoryAdjustment, body);
@@ -31,7 +39,12 @@ describe('Schema: inventoryAdjustment', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'theft' }, 'type', 'must be one of receipt, transfer_in, shipment, transfer_out, adjustment, count'],
+    [
+      'an unknown type',
+      { type: 'theft' },
+      'type',
+      'must be one of receipt, transfer_in, shipment, transfer_out, adjustment, count',
+    ],
     ['a quantity that is a string', { quantity: '5' }, 'quantity', 'must be a number'],
     ['a negative quantity', { quantity: -1 }, 'quantity', 'must be at least 0'],
     ['a missing quantity', { quantity: undefined }, 'quantity', 'must be a number'],

@@ -20,7 +20,10 @@ describe('Function: stockChangeOf()', () => {
   it('reads sku, warehouse, version, quantities and source from the images', () => {
     // Act
     const change = stockChangeOf(
-      aStockStreamRecord({ version: 7, quantity_on_hand: 8, last_adjustment_source: 'pos' }, { version: 6, quantity_on_hand: 12 }),
+      aStockStreamRecord(
+        { version: 7, quantity_on_hand: 8, last_adjustment_source: 'pos' },
+        { version: 6, quantity_on_hand: 12 },
+      ),
     );
     // Assess
     expect(change).toEqual(CHANGE);
@@ -35,8 +38,16 @@ describe('Function: stockChangeOf()', () => {
 
   it.each([
     ['a removed item', aStockStreamRecord(undefined, { version: 2 }), 'removed items are not sent'],
-    ['a write that did not grow the version', aStockStreamRecord({ version: 3, quantity_on_hand: 9 }, { version: 3, quantity_on_hand: 8 }), 'version did not grow'],
-    ['a change that kept the quantity (an echo)', aStockStreamRecord({ version: 4, quantity_on_hand: 9 }, { version: 3, quantity_on_hand: 9 }), 'quantity unchanged'],
+    [
+      'a write that did not grow the version',
+      aStockStreamRecord({ version: 3, quantity_on_hand: 9 }, { version: 3, quantity_on_hand: 8 }),
+      'version did not grow',
+    ],
+    [
+      'a change that kept the quantity (an echo)',
+      aStockStreamRecord({ version: 4, quantity_on_hand: 9 }, { version: 3, quantity_on_hand: 9 }),
+      'quantity unchanged',
+    ],
     ['a transaction item', aStockStreamRecord({ sk: 'TX#000000000001' as 'STOCK', version: 1 }), 'not a stock level'],
   ])('sends nothing for %s', (_what, record, reason) => {
     // Assess
@@ -50,9 +61,19 @@ describe('Function: stockMessages()', () => {
     const messages = stockMessages({ ...CHANGE, source: 'wms' });
     // Assess
     expect(messages.map((m) => m.request)).toEqual([
-      { integration: 'erp', method: 'PUT', path: '/api/inventory/SKU-1', body: { sku: 'SKU-1', warehouseCode: 'WH-1', qtyOnHand: 8 } },
+      {
+        integration: 'erp',
+        method: 'PUT',
+        path: '/api/inventory/SKU-1',
+        body: { sku: 'SKU-1', warehouseCode: 'WH-1', qtyOnHand: 8 },
+      },
       { integration: 'ecommerce', method: 'PUT', path: '/products/SKU-1/inventory', body: { inventory_quantity: 8 } },
-      { integration: 'pos', method: 'POST', path: '/inventory/update', body: { item_id: 'SKU-1', quantity: 8, location_id: 'WH-1' } },
+      {
+        integration: 'pos',
+        method: 'POST',
+        path: '/inventory/update',
+        body: { item_id: 'SKU-1', quantity: 8, location_id: 'WH-1' },
+      },
     ]);
   });
 
@@ -120,7 +141,12 @@ describe('Function: alertMessages()', () => {
     // Assess
     expect(messages.map((m) => m.request)).toEqual([
       { integration: 'slack', method: 'POST', path: '', body: { text: expect.stringContaining('Out of Stock') } },
-      { integration: 'ecommerce', method: 'PUT', path: '/products/SKU-1', body: { available: false, inventory_policy: 'deny' } },
+      {
+        integration: 'ecommerce',
+        method: 'PUT',
+        path: '/products/SKU-1',
+        body: { available: false, inventory_policy: 'deny' },
+      },
     ]);
     expect(messages[1]).toMatchObject({ group: 'inventory#ecommerce#SKU-1#WH-1' });
   });
@@ -137,10 +163,19 @@ describe('Function: newestVersions()', () => {
   it('knows the newest version sent to each system, so older quantities of the batch are not sent', () => {
     // Prepare
     const records = [
-      aStockStreamRecord({ version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' }, { version: 1, quantity_on_hand: 3 }),
-      aStockStreamRecord({ version: 3, quantity_on_hand: 6, last_adjustment_source: 'erp' }, { version: 2, quantity_on_hand: 5 }),
+      aStockStreamRecord(
+        { version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' },
+        { version: 1, quantity_on_hand: 3 },
+      ),
+      aStockStreamRecord(
+        { version: 3, quantity_on_hand: 6, last_adjustment_source: 'erp' },
+        { version: 2, quantity_on_hand: 5 },
+      ),
       // A no-op count: sends nothing itself, so it must not stand in for version 3.
-      aStockStreamRecord({ version: 4, quantity_on_hand: 6, last_adjustment_source: 'pos' }, { version: 3, quantity_on_hand: 6 }),
+      aStockStreamRecord(
+        { version: 4, quantity_on_hand: 6, last_adjustment_source: 'pos' },
+        { version: 3, quantity_on_hand: 6 },
+      ),
     ];
     // Act
     const newest = newestVersions(records);
@@ -153,8 +188,14 @@ describe('Function: newestVersions()', () => {
   it('still sends a system an older quantity when the newer change of the batch came from that system', () => {
     // Prepare: version 3 came from the POS, so it is not sent to the POS and cannot replace version 2 there.
     const records = [
-      aStockStreamRecord({ version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' }, { version: 1, quantity_on_hand: 3 }),
-      aStockStreamRecord({ version: 3, quantity_on_hand: 4, last_adjustment_source: 'pos' }, { version: 2, quantity_on_hand: 5 }),
+      aStockStreamRecord(
+        { version: 2, quantity_on_hand: 5, last_adjustment_source: 'erp' },
+        { version: 1, quantity_on_hand: 3 },
+      ),
+      aStockStreamRecord(
+        { version: 3, quantity_on_hand: 4, last_adjustment_source: 'pos' },
+        { version: 2, quantity_on_hand: 5 },
+      ),
     ];
     const newest = newestVersions(records);
     // Act
@@ -173,12 +214,15 @@ describe('Function: fanOutStockChange()', () => {
   it('enqueues quantities and alerts in one call', async () => {
     // Prepare
     findProduct.mockResolvedValue(MUG);
-    const record = aStockStreamRecord({ version: 7, quantity_on_hand: 0, last_adjustment_source: 'erp' }, { version: 6, quantity_on_hand: 12 });
+    const record = aStockStreamRecord(
+      { version: 7, quantity_on_hand: 0, last_adjustment_source: 'erp' },
+      { version: 6, quantity_on_hand: 12 },
+    );
     // Act
     await fanOutStockChange(record);
     // Assess
     expect(enqueueOutbound).toHaveBeenCalledOnce();
-    const ids = (enqueueOutbound.mock.calls[0]?.[0] as { id: string }[]).map((m) => m.id);
+    const ids = ((enqueueOutbound.mock.calls[0]?.[0] ?? []) as { id: string }[]).map((m) => m.id);
     expect(ids).toEqual([
       'inventory#ecommerce#SKU-1#WH-1#v7',
       'inventory#pos#SKU-1#WH-1#v7',

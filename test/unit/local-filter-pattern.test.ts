@@ -6,11 +6,20 @@ import { aStreamRecord } from '../helpers/lambda-events.js';
 const record = aStreamRecord({
   eventName: 'MODIFY',
   keys: { pk: 'contact#1' },
-  newImage: { pk: 'contact#1', origin: 'local', type: 'contact', quantity: 300, tags: ['vip', 'eu'], address: { city: 'Porto' }, empty: '' },
+  newImage: {
+    pk: 'contact#1',
+    origin: 'local',
+    type: 'contact',
+    quantity: 300,
+    tags: ['vip', 'eu'],
+    address: { city: 'Porto' },
+    empty: '',
+  },
   oldImage: { pk: 'contact#1', origin: 'crm' },
 });
 
-const image = (pattern: Record<string, unknown>): FilterPattern => ({ dynamodb: { NewImage: pattern } }) as FilterPattern;
+const image = (pattern: Record<string, unknown>): FilterPattern =>
+  ({ dynamodb: { NewImage: pattern } }) as FilterPattern;
 
 describe('Function: matchesFilters()', () => {
   describe.each([
@@ -31,7 +40,11 @@ describe('Function: matchesFilters()', () => {
     ['exists true on a missing field', image({ missing: [{ exists: true }] }), false],
     ['exists false on a missing field', image({ missing: [{ exists: false }] }), true],
     ['exists false on a present field', image({ origin: [{ exists: false }] }), false],
-    ['exists false under a missing branch', { dynamodb: { Nothing: { here: [{ exists: false }] } } } as FilterPattern, true],
+    [
+      'exists false under a missing branch',
+      { dynamodb: { Nothing: { here: [{ exists: false }] } } } as FilterPattern,
+      true,
+    ],
     ['a numeric range on a DynamoDB number', image({ quantity: { N: [{ numeric: ['>', 100, '<=', 300] }] } }), true],
     ['a numeric range it falls outside', image({ quantity: { N: [{ numeric: ['<', 100] }] } }), false],
     ['numeric equality', image({ quantity: { N: [{ numeric: ['=', 300] }] } }), true],
@@ -39,8 +52,16 @@ describe('Function: matchesFilters()', () => {
     ['an element of a list', image({ tags: { L: { S: ['vip'] } } }), true],
     ['a nested map', image({ address: { M: { city: { S: ['Porto'] } } } }), true],
     ['a value matcher against a whole map', image({ address: ['Porto'] }), false],
-    ['several keys, all matching (AND)', { eventName: ['MODIFY'], dynamodb: { NewImage: { origin: { S: ['local'] } } } } as FilterPattern, true],
-    ['several keys, one not matching', { eventName: ['MODIFY'], dynamodb: { NewImage: { origin: { S: ['crm'] } } } } as FilterPattern, false],
+    [
+      'several keys, all matching (AND)',
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { origin: { S: ['local'] } } } } as FilterPattern,
+      true,
+    ],
+    [
+      'several keys, one not matching',
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { origin: { S: ['crm'] } } } } as FilterPattern,
+      false,
+    ],
     ['the old image, not the new one', { dynamodb: { OldImage: { origin: { S: ['crm'] } } } } as FilterPattern, true],
     ['an empty list of values', image({ origin: { S: [] } }), false],
   ] as const)('a pattern with %s', (_name, pattern, expected) => {

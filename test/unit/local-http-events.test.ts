@@ -28,7 +28,12 @@ describe('Function: toHttpResponse()', () => {
     // Assess
     expect(result).toEqual({
       ok: true,
-      response: { statusCode: 201, headers: { 'x-id': '7', 'content-type': 'application/json' }, cookies: ['s=1'], body: Buffer.from('{"id":7}') },
+      response: {
+        statusCode: 201,
+        headers: { 'x-id': '7', 'content-type': 'application/json' },
+        cookies: ['s=1'],
+        body: Buffer.from('{"id":7}'),
+      },
     });
   });
 
@@ -89,14 +94,20 @@ describe('Function: encodeBody()', () => {
 describe('Function: readBatchResponse()', () => {
   const ids = new Set(['m-1', 'm-2']);
 
-  it.each([[undefined], [null], [{}], [{ batchItemFailures: [] }], [{ batchItemFailures: null }]])('reads %j as full success', (value) => {
-    // Act & Assess
-    expect(readBatchResponse(value, ids)).toEqual({ kind: 'success' });
-  });
+  it.each([[undefined], [null], [{}], [{ batchItemFailures: [] }], [{ batchItemFailures: null }]])(
+    'reads %j as full success',
+    (value) => {
+      // Act & Assess
+      expect(readBatchResponse(value, ids)).toEqual({ kind: 'success' });
+    },
+  );
 
   it('reads the listed identifiers as the failed items', () => {
     // Act & Assess
-    expect(readBatchResponse({ batchItemFailures: [{ itemIdentifier: 'm-2' }] }, ids)).toEqual({ kind: 'partial', failedIds: new Set(['m-2']) });
+    expect(readBatchResponse({ batchItemFailures: [{ itemIdentifier: 'm-2' }] }, ids)).toEqual({
+      kind: 'partial',
+      failedIds: new Set(['m-2']),
+    });
   });
 
   it.each([
@@ -113,10 +124,22 @@ describe('Function: readBatchResponse()', () => {
 
 describe('Event factories', () => {
   it.each([
-    ['an HTTP API event', APIGatewayProxyEventV2Schema, anHttpApiEvent({ method: 'POST', path: '/x/1', body: '{"a":1}', pathParameters: { id: '1' } })],
-    ['an authorizer event', APIGatewayRequestAuthorizerEventV2Schema, anAuthorizerEvent({ path: '/admin/x', headers: { authorization: 'Bearer t' } })],
+    [
+      'an HTTP API event',
+      APIGatewayProxyEventV2Schema,
+      anHttpApiEvent({ method: 'POST', path: '/x/1', body: '{"a":1}', pathParameters: { id: '1' } }),
+    ],
+    [
+      'an authorizer event',
+      APIGatewayRequestAuthorizerEventV2Schema,
+      anAuthorizerEvent({ path: '/admin/x', headers: { authorization: 'Bearer t' } }),
+    ],
     ['an SQS event', SqsSchema, anSqsEvent([anSqsRecord(), anSqsRecord({ group: 'g-1' })])],
-    ['a stream event', DynamoDBStreamSchema, aStreamEvent([aStreamRecord({ newImage: { pk: 'a', n: 1, tags: ['x'], m: { y: true } } })])],
+    [
+      'a stream event',
+      DynamoDBStreamSchema,
+      aStreamEvent([aStreamRecord({ newImage: { pk: 'a', n: 1, tags: ['x'], m: { y: true } } })]),
+    ],
     ['a scheduled event', EventBridgeSchema, aScheduledEvent()],
   ])('build %s that Powertools parses', (_name, schema, event) => {
     // Act & Assess
@@ -125,7 +148,10 @@ describe('Event factories', () => {
 
   it('build an on-failure record in the shape Lambda sends', () => {
     // Prepare
-    const records = [aStreamRecord({ sequenceNumber: '000000000000000000007' }), aStreamRecord({ sequenceNumber: '000000000000000000009' })];
+    const records = [
+      aStreamRecord({ sequenceNumber: '000000000000000000007' }),
+      aStreamRecord({ sequenceNumber: '000000000000000000009' }),
+    ];
 
     // Act
     const failure = streamFailureRecord(records, {

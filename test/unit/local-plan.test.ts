@@ -94,20 +94,36 @@ describe('Function: planOffline()', () => {
     ],
     [
       'a consumer slower than its queue lets a message stay invisible',
-      withChange({ queueConsumers: [{ queue: 'jobs', function: 'http', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 }] }),
+      withChange({
+        queueConsumers: [
+          { queue: 'jobs', function: 'http', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+        ],
+      }),
       /timeout exceeds the queue's visibility timeout/,
     ],
     [
       'a FIFO batch over 10',
-      withChange({ queueConsumers: [{ queue: 'ordered', function: 'queue', batchSize: 11, maxBatchingWindowSeconds: 1, maxConcurrency: 2 }] }),
+      withChange({
+        queueConsumers: [
+          { queue: 'ordered', function: 'queue', batchSize: 11, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+        ],
+      }),
       /batch size must be 1-10/,
     ],
     [
       'a maximum concurrency under 2',
-      withChange({ queueConsumers: [{ queue: 'jobs', function: 'queue', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 1 }] }),
+      withChange({
+        queueConsumers: [
+          { queue: 'jobs', function: 'queue', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 1 },
+        ],
+      }),
       /maximum concurrency must be 2-1000/,
     ],
-    ['a bad schedule', withChange({ schedules: [{ name: 's', function: 'scheduled', expression: 'rate(5 minute)' }] }), /schedule s: Invalid schedule/],
+    [
+      'a bad schedule',
+      withChange({ schedules: [{ name: 's', function: 'scheduled', expression: 'rate(5 minute)' }] }),
+      /schedule s: Invalid schedule/,
+    ],
   ])('a topology with %s', (_name, broken, message) => {
     it('is refused with a message naming the problem', () => {
       // Act & Assess

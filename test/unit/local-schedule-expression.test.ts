@@ -92,9 +92,21 @@ describe('Function: startScheduler()', () => {
 
   it('invokes the function each time a rate comes round, with a scheduled event', async () => {
     // Prepare
-    const invoke = vi.fn<Invoker['invoke']>(async () => ({ ok: true, value: undefined, requestId: 'r', durationMs: 1 }));
+    const invoke = vi.fn<Invoker['invoke']>(async () => ({
+      ok: true,
+      value: undefined,
+      requestId: 'r',
+      durationMs: 1,
+    }));
     const scheduler = startScheduler({
-      schedules: [{ name: 'tick', function: 'job', expression: 'rate(1 minute)', schedule: parseScheduleExpression('rate(1 minute)') }],
+      schedules: [
+        {
+          name: 'tick',
+          function: 'job',
+          expression: 'rate(1 minute)',
+          schedule: parseScheduleExpression('rate(1 minute)'),
+        },
+      ],
       invoker: { invoke, functionArn: () => 'arn' },
       region: 'us-east-1',
       accountId: '000000000000',

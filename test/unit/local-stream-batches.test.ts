@@ -1,9 +1,15 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type BatchAttempt, deliverStreamBatch, type GivenUpBatch, type RetryPolicy } from '../../local/stream-batches.js';
+import {
+  type BatchAttempt,
+  deliverStreamBatch,
+  type GivenUpBatch,
+  type RetryPolicy,
+} from '../../local/stream-batches.js';
 import { aStreamRecord } from '../helpers/lambda-events.js';
 
-const recordsNamed = (...names: string[]): DynamoDBRecord[] => names.map((pk) => aStreamRecord({ keys: { pk }, newImage: { pk } }));
+const recordsNamed = (...names: string[]): DynamoDBRecord[] =>
+  names.map((pk) => aStreamRecord({ keys: { pk }, newImage: { pk } }));
 const nameOf = (record: DynamoDBRecord): string => record.dynamodb?.Keys?.pk?.S ?? '';
 
 /**
@@ -17,7 +23,8 @@ const run = async (names: string[], policy: RetryPolicy, failing: { throws?: str
     policy,
     invoke: async (records): Promise<BatchAttempt> => {
       invocations.push(records.map(nameOf));
-      if (records.some((r) => failing.throws?.includes(nameOf(r)))) return { ok: false, failedFrom: 0, requestId: 'r', threw: true };
+      if (records.some((r) => failing.throws?.includes(nameOf(r))))
+        return { ok: false, failedFrom: 0, requestId: 'r', threw: true };
       const failedFrom = records.findIndex((r) => failing.reports?.includes(nameOf(r)));
       return failedFrom === -1 ? { ok: true } : { ok: false, failedFrom, requestId: 'r', threw: false };
     },
@@ -25,7 +32,14 @@ const run = async (names: string[], policy: RetryPolicy, failing: { throws?: str
       givenUp.push(batch);
     },
   });
-  return { invocations, givenUp: givenUp.map((b) => ({ records: b.records.map(nameOf), invocations: b.invocations, threw: b.lastAttempt.threw })) };
+  return {
+    invocations,
+    givenUp: givenUp.map((b) => ({
+      records: b.records.map(nameOf),
+      invocations: b.invocations,
+      threw: b.lastAttempt.threw,
+    })),
+  };
 };
 
 describe('Function: deliverStreamBatch()', () => {
@@ -39,7 +53,11 @@ describe('Function: deliverStreamBatch()', () => {
 
   it('bisects a throwing batch until the poison record is alone, retries it, gives it up and delivers the rest', async () => {
     // Act
-    const result = await run(['a', 'b', 'P', 'c', 'd'], { retryAttempts: 2, bisectBatchOnError: true }, { throws: ['P'] });
+    const result = await run(
+      ['a', 'b', 'P', 'c', 'd'],
+      { retryAttempts: 2, bisectBatchOnError: true },
+      { throws: ['P'] },
+    );
 
     // Assess
     expect(result.invocations).toEqual([

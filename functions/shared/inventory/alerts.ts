@@ -82,7 +82,8 @@ export interface AlertSubject {
 const alertText = (alert: StockAlert, subject: AlertSubject, product: ProductInfo): string => {
   const what = `${product.name} (SKU ${subject.sku}) in warehouse ${subject.warehouse}`;
   if (alert === 'low_stock') {
-    const reorder = product.reorder_quantity === undefined ? '' : ` Suggested reorder quantity: ${product.reorder_quantity}.`;
+    const reorder =
+      product.reorder_quantity === undefined ? '' : ` Suggested reorder quantity: ${product.reorder_quantity}.`;
     return `:warning: Low Stock: ${what} is down to ${subject.quantity}, at or below its reorder point of ${product.reorder_point}.${reorder}`;
   }
   return `:rotating_light: Out of Stock: ${what} has ${subject.quantity} on hand. The product has been disabled in the shop.`;

@@ -62,7 +62,11 @@ const transactionOf = (
 };
 
 /** After the stock moved, the transaction must be written; failing that, the claim is kept for a takeover to finish. */
-const recordTransaction = async (stock: StockItem, adjustment: InventoryAdjustment, deliveryId: string): Promise<void> => {
+const recordTransaction = async (
+  stock: StockItem,
+  adjustment: InventoryAdjustment,
+  deliveryId: string,
+): Promise<void> => {
   try {
     await putTransaction(transactionOf(stock, adjustment, deliveryId));
   } catch (error) {
@@ -84,7 +88,9 @@ const recoverCrashedAttempt = async (
   const since = new Date(Date.parse(claim.firstClaimedAt) - CLOCK_ALLOWANCE_MS).toISOString();
   const written = await findTransactionByDelivery(adjustment.sku, adjustment.warehouse, deliveryId, since);
   if (written) {
-    logger.warn('takeover: the crashed attempt had applied the adjustment; answering its result', { version: written.version });
+    logger.warn('takeover: the crashed attempt had applied the adjustment; answering its result', {
+      version: written.version,
+    });
     return resultOf(written.sku, written.warehouse, written.quantity_after);
   }
   return undefined;

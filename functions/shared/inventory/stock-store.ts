@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type InventoryAdjustment, adjustmentKind } from './adjustment.js';
 import { STOCK_SK, type StockItem, type StockTransaction, TX_PREFIX, stockKey, transactionSortKey } from './stock.js';
@@ -43,8 +43,7 @@ const applyStockChange = async (
   now: string,
 ): Promise<StockChangeOutcome> => {
   const kind = adjustmentKind(adjustment.type);
-  const newQuantity =
-    kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
+  const newQuantity = kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
   const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id)'];
   if (kind === 'subtract' && adjustment.quantity > 0) conditions.push('#qty >= :q');
   try {

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 
 /**

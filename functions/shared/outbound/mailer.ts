@@ -1,5 +1,5 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { ses } from '../store/aws-clients.js';
+import { ses } from '../store/ses-client.js';
 import type { MailRequestSpec } from './message.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { logger } from '../observability.js';
-import { sqs } from '../store/aws-clients.js';
+import { sqs } from '../store/sqs-client.js';
 import { queueUrl } from '../store/names.js';
 import * as z from '../validation.js';
 import { type OutboundMessage, type OutboundMessageInput, outboundMessage } from './message.js';

@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundChange } from '../sync/inbound-rules.js';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type RecordData, type StoredRecord, externalKey, recordKey } from './record.js';
 import { matchKeyOf } from './repository.js';

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type Origin, type RecordData, type StoredRecord, externalKey, matchKey, recordKey } from './record.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 
 /**

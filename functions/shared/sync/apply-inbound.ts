@@ -10,7 +10,7 @@ import {
 import type { StoredRecord } from '../records/record.js';
 import { findByExternalId, findUnlinkedMatch, getRecord } from '../records/repository.js';
 import { logger } from '../observability.js';
-import { dynamo } from '../store/aws-clients.js';
+import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { appendSyncEvent } from '../sync-log/sync-events.js';
 import { type InboundChange, type InboundDecision, decideInbound } from './inbound-rules.js';

@@ -36,7 +36,9 @@ export interface StockRequest {
 
 /** Checks a declaration once, when the module loads: a typo fails every test, not one delivery. */
 const defineStockConnector = (connector: StockConnector): StockConnector => {
-  const unknown = [...connector.path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((p) => p !== 'sku' && p !== 'warehouse');
+  const unknown = [...connector.path.matchAll(/\{([^}]*)\}/g)]
+    .map((m) => m[1])
+    .filter((p) => p !== 'sku' && p !== 'warehouse');
   if (!connector.path.startsWith('/') || unknown.length > 0) {
     throw new Error(`stock connector ${connector.system}: bad path template ${connector.path}`);
   }
