@@ -106,4 +106,41 @@ const patternMatches = (pattern: FilterPattern, value: unknown): boolean => {
 const matchesFilters = (patterns: readonly FilterPattern[], record: unknown): boolean =>
   patterns.length === 0 || patterns.some((pattern) => patternMatches(pattern, record));
 
-export { matchesFilters };
+const OPERATORS = new Set(['prefix', 'anything-but', 'exists', 'numeric']);
+
+/**
+ * Throws on a pattern this runtime cannot evaluate (an operator outside the
+ * supported subset, a malformed numeric range), so a topology fails when it
+ * is planned rather than when the first record arrives.
+ *
+ * @example
+ * checkFilterPattern({ eventName: ['INSERT'] }); // fine
+ */
+const checkFilterPattern = (pattern: FilterPattern, path = ''): void => {
+  for (const [key, expected] of Object.entries(pattern)) {
+    const where = path ? `${path}.${key}` : key;
+    if (!Array.isArray(expected)) {
+      if (!isObject(expected)) invalid(`${where} must be a list of values or a nested pattern`);
+      checkFilterPattern(expected as FilterPattern, where);
+      continue;
+    }
+    for (const matcher of expected as Leaf) {
+      if (matcher === null || typeof matcher !== 'object') continue;
+      const keys = Object.keys(matcher);
+      const operator = keys[0] ?? '';
+      if (keys.length !== 1 || !OPERATORS.has(operator)) invalid(`${where}: ${JSON.stringify(matcher)}`);
+      if ('numeric' in matcher) {
+        const range = matcher.numeric;
+        const wellFormed =
+          range.length > 0 &&
+          range.length % 2 === 0 &&
+          range.every((item, i) =>
+            i % 2 === 0 ? ['<', '<=', '=', '>', '>='].includes(String(item)) : typeof item === 'number',
+          );
+        if (!wellFormed) invalid(`${where}: numeric ${JSON.stringify(range)}`);
+      }
+    }
+  }
+};
+
+export { checkFilterPattern, matchesFilters };

@@ -184,7 +184,7 @@ const authorizerEvent = (
     routeKey,
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
-    cookies: [...request.cookies],
+    ...(request.cookies.length > 0 ? { cookies: [...request.cookies] } : {}),
     headers: { ...request.headers },
     ...(query ? { queryStringParameters: query } : {}),
     pathParameters: { ...pathParameters },

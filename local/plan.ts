@@ -1,4 +1,5 @@
 import { type AnyTopology, type FilterPattern, queueEnvName, tableEnvName } from '../lib/topology.js';
+import { checkFilterPattern } from './filter-pattern.js';
 import { type ParsedSchedule, parseScheduleExpression } from './schedule-expression.js';
 
 /**
@@ -129,6 +130,13 @@ const validate = (topology: AnyTopology, authorizer: string): void => {
     if (!onFailure) problems.push(`${where}: unknown on-failure queue "${consumer.onFailure}"`);
     else if (onFailure.fifo) problems.push(`${where}: an on-failure destination must be a standard queue, not FIFO`);
     if (consumer.batchSize < 1 || consumer.batchSize > 10_000) problems.push(`${where}: batch size must be 1-10000`);
+    for (const pattern of consumer.filters) {
+      try {
+        checkFilterPattern(pattern);
+      } catch (error) {
+        problems.push(`${where}: ${(error as Error).message}`);
+      }
+    }
     if (consumer.retryAttempts < -1 || consumer.retryAttempts > 10_000)
       problems.push(`${where}: retry attempts must be -1..10000`);
   }

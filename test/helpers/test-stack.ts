@@ -44,7 +44,7 @@ const sharedEngines = async (): Promise<{ endpoints: EngineEndpoints; own?: Runn
  * Starts the offline runtime for one integration test file, on the engines
  * shared by the whole run, under a unique name prefix so files running in
  * parallel never see each other's tables or messages. Pollers run fast
- * (50 ms between stream reads, 1 s long polls) and the runtime log is
+ * (100 ms between stream reads, 1 s long polls) and the runtime log is
  * silent unless `OFFLINE_LOG_LEVEL` asks for it.
  *
  * @example
@@ -60,7 +60,7 @@ const startTestStack = async (options: TestStackOptions = {}): Promise<TestStack
   try {
     stack = await startOfflineStack({
       logLevel: logLevelFrom(process.env.OFFLINE_LOG_LEVEL, 'silent'),
-      pollIntervalMs: 50,
+      pollIntervalMs: 100,
       queueWaitTimeSeconds: 1,
       ...options,
       namePrefix,

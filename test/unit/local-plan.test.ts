@@ -120,6 +120,26 @@ describe('Function: planOffline()', () => {
       /maximum concurrency must be 2-1000/,
     ],
     [
+      'a filter operator the runtime does not implement',
+      withChange({
+        streamConsumers: runtimeTestTopology.streamConsumers.map((c) => ({
+          ...c,
+          filters: [{ eventName: [{ suffix: 'RT' }] }] as unknown as typeof c.filters,
+        })),
+      }),
+      /Unsupported filter pattern: eventName/,
+    ],
+    [
+      'a malformed numeric range',
+      withChange({
+        streamConsumers: runtimeTestTopology.streamConsumers.map((c) => ({
+          ...c,
+          filters: [{ dynamodb: { NewImage: { n: { N: [{ numeric: ['>', 1, '<'] }] } } } }],
+        })),
+      }),
+      /numeric/,
+    ],
+    [
       'a bad schedule',
       withChange({ schedules: [{ name: 's', function: 'scheduled', expression: 'rate(5 minute)' }] }),
       /schedule s: Invalid schedule/,
