@@ -75,7 +75,8 @@ const logAttempt = async (message: OutboundMessage, attempt: number, outcome: De
     record_id: String(message.context.record_id ?? message.group),
     outcome: lastTry ? 'dead-lettered' : outcome.kind,
     delivery_id: message.id,
-    detail: { status, attempt, reason, retry_in_seconds: delay },
+    // The producer's context (sku, warehouse, quantity, system, ...) makes the event answer what was sent.
+    detail: { ...message.context, status, attempt, reason, retry_in_seconds: delay },
   });
 };
 

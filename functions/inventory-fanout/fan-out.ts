@@ -27,13 +27,16 @@ const fanOutStockChange = async (
   const messages = stockMessages(change, newestInBatch);
   if (mayAlert(change)) {
     const product = await findProduct(change.sku);
-    if (product) messages.push(...alertMessages(change, product));
-    else
+    if (product) {
+      messages.push(...alertMessages(change, product));
+    } else {
+      // The adjustment stands; only the alerts need a product (name, reorder point).
       logger.warn('unknown product: stock alerts skipped', {
         sku: change.sku,
         warehouse: change.warehouse,
         quantity: change.after,
       });
+    }
   }
   if (messages.length === 0) {
     logger.debug('stock change superseded within its batch', { sku: change.sku, version: change.version });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN, TEST_INVENTORY_SECRET, admin, postSignedWebhook } from '../helpers/http-client.js';
+import { transactionOf } from '../../functions/shared/inventory/apply-adjustment.js';
+import { applyStockChange, putTransaction } from '../../functions/shared/inventory/stock-store.js';
 import { type FakeSystems, startFakeSystems } from '../helpers/fake-systems.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
@@ -318,6 +321,66 @@ describe('Concurrency and redelivery', () => {
     // Assess
     expect(reused.status).toBe(422);
     expect((await stockOf(sku)).body.quantity_on_hand).toBe(4);
+  });
+});
+
+describe('Crash recovery', () => {
+  /** What a copy that died mid-way leaves behind: its claim, in progress, with the lease run out. */
+  const leaveCrashedClaim = async (id: string) => {
+    const now = Date.now();
+    await stack.dynamodb.send(
+      new PutCommand({
+        TableName: stack.resources.tables.idempotency?.physicalName,
+        Item: {
+          pk: `IDEMPOTENCY#inventory-webhook#${id}`,
+          status: 'in_progress',
+          token: 'crashed-copy',
+          claimed_at: new Date(now - 20_000).toISOString(),
+          lease_expires_at: now - 5_000,
+          expires_at: Math.floor(now / 1000) + 3600,
+        },
+      }),
+    );
+  };
+
+  it('finishes the work of a copy that died after the stock update, without applying twice', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    await adjust({ sku, type: 'receipt', quantity: 10 });
+    const shipment = { source: 'erp', sku, warehouse: WAREHOUSE, type: 'shipment', quantity: 3 } as const;
+    const applied = await applyStockChange(shipment, id, new Date().toISOString());
+    expect(applied.kind).toBe('applied');
+    await leaveCrashedClaim(id);
+    // Act
+    const redelivered = await adjust(shipment, id);
+    // Assess
+    expect(redelivered.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 7 });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 7, version: 2 });
+    const { items } = await allTransactions(sku);
+    expect(items.map((t) => [t.quantity_before, t.quantity_change, t.quantity_after, t.delivery_id === id])).toEqual([
+      [0, 10, 10, false],
+      [10, -3, 7, true],
+    ]);
+  });
+
+  it('answers the result of a copy that died after writing its transaction, even after later adjustments', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    await adjust({ sku, type: 'receipt', quantity: 10 });
+    const shipment = { source: 'erp', sku, warehouse: WAREHOUSE, type: 'shipment', quantity: 3 } as const;
+    const applied = await applyStockChange(shipment, id, new Date().toISOString());
+    if (applied.kind !== 'applied') throw new Error(`expected applied, got ${applied.kind}`);
+    await putTransaction(transactionOf(applied.stock, shipment, id));
+    await leaveCrashedClaim(id);
+    await adjust({ sku, type: 'receipt', quantity: 5 });
+    // Act
+    const redelivered = await adjust(shipment, id);
+    // Assess
+    expect(redelivered.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 7 });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 12, version: 3 });
+    expect((await allTransactions(sku)).items).toHaveLength(3);
   });
 });
 

@@ -77,6 +77,18 @@ describe('Function: stockMessages()', () => {
     ]);
   });
 
+  it('sends the WMS its format', () => {
+    // Act
+    const wms = stockMessages({ ...CHANGE, source: 'erp' }).find((m) => m.request.integration === 'wms');
+    // Assess
+    expect(wms?.request).toEqual({
+      integration: 'wms',
+      method: 'PUT',
+      path: '/api/inventory',
+      body: { sku: 'SKU-1', location: 'WH-1', qty: 8 },
+    });
+  });
+
   it.each(['erp', 'ecommerce', 'pos', 'wms'])('never sends a change from %s back to it', (source) => {
     // Act
     const systems = stockMessages({ ...CHANGE, source }).map((m) => m.request.integration);
