@@ -14,6 +14,8 @@ import type { OfflinePlan, PlannedQueue, PlannedTable } from './plan.js';
 interface ProvisionedTable {
   readonly name: string;
   readonly physicalName: string;
+  /** Created by this run (not reused): it holds nothing written before the stack started. */
+  readonly created: boolean;
 }
 
 interface ProvisionedQueueEndpoint {
@@ -57,6 +59,7 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
   const attributes: AttributeDefinition[] = [...keys]
     .filter((name): name is string => name !== undefined)
     .map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  let created = true;
   try {
     await options.clients.dynamodb.send(
       new CreateTableCommand({
@@ -80,6 +83,7 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
     // Engines that outlive one run (`engines` passed in) may hold the table already.
     if ((error as Error).name !== 'ResourceInUseException') throw error;
     options.log.debug('table exists; reusing it', { table: physicalName });
+    created = false;
   }
   if (table.ttlAttribute) {
     try {
@@ -95,7 +99,7 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
     }
   }
   await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
-  return { name: table.name, physicalName };
+  return { name: table.name, physicalName, created };
 };
 
 const createQueue = async (

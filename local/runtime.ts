@@ -142,6 +142,7 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
         await startStreamPoller({
           consumer,
           tableName: table.physicalName,
+          freshTable: table.created,
           onFailureQueueUrl: onFailure.url,
           clients,
           invoker,

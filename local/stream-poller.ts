@@ -31,6 +31,14 @@ interface StreamPollerOptions {
   readonly pollIntervalMs: number;
   /** How often new shards are looked for. */
   readonly discoveryIntervalMs?: number;
+  /**
+   * The table was created by this run. LATEST then reads from the start of
+   * the stream, which holds only what was written since: the same records a
+   * mapping deployed with its table sees. (On a shared DynamoDB Local, whose
+   * sequence numbers run across all tables, a LATEST iterator on a new,
+   * empty shard was seen to miss the shard's first record.)
+   */
+  readonly freshTable?: boolean;
 }
 
 interface StreamPoller {
@@ -251,7 +259,7 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     if (state.has(shardId) && state.get(shardId) !== 'waiting') return undefined;
     parents.set(shardId, shard.ParentShardId);
     const parentState = shard.ParentShardId ? state.get(shard.ParentShardId) : undefined;
-    if (initial && consumer.startingPosition === 'LATEST') {
+    if (initial && consumer.startingPosition === 'LATEST' && !options.freshTable) {
       // LATEST: only what is written from now on, i.e. the tips of open shards.
       if (shard.SequenceNumberRange?.EndingSequenceNumber) {
         state.set(shardId, 'done');

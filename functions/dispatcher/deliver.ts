@@ -1,5 +1,5 @@
 import type { IntegrationName } from '../../lib/topology.js';
-import { type AuthScheme, integrations } from '../shared/config/integrations.js';
+import { type AuthScheme, type IntegrationSpec, integrations } from '../shared/config/integrations.js';
 import type { HttpRequestSpec, MailRequestSpec, OutboundMessage } from '../shared/outbound/message.js';
 
 /**
@@ -43,8 +43,10 @@ export interface OutboundAction {
 export interface DeliveryPorts {
   readonly fetch: typeof fetch;
   readonly sendMail: (mail: MailRequestSpec, from: string) => Promise<void>;
+  /** The integration's settings, checking only `fields` (what an outbound call needs). */
   readonly settingsOf: (
     integration: IntegrationName,
+    fields: readonly string[],
   ) => Promise<{ ok: true; settings: Record<string, string> } | { ok: false; problems: readonly string[] }>;
   readonly deliveredVersion: (key: string) => Promise<number | undefined>;
   readonly markDelivered: (key: string, version: number) => Promise<void>;
@@ -89,6 +91,10 @@ const authHeaders = (auth: AuthScheme, settings: Record<string, string>): Record
   }
 };
 
+/** The settings an outbound call uses: the base URL and the key it authenticates with, not (say) a webhook secret. */
+const outboundFields = (spec: IntegrationSpec): string[] =>
+  [spec.baseUrlField, spec.auth.kind === 'none' ? undefined : spec.auth.field].filter((f): f is string => f !== undefined);
+
 const joinUrl = (base: string, path: string): string =>
   path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 
@@ -108,8 +114,8 @@ const callHttp = async (
   attempt: number,
   ports: DeliveryPorts,
 ): Promise<{ outcome: DeliveryOutcome; answer?: HttpAnswer }> => {
-  const spec = integrations[request.integration];
-  const loaded = await ports.settingsOf(request.integration);
+  const spec: IntegrationSpec = integrations[request.integration];
+  const loaded = await ports.settingsOf(request.integration, outboundFields(spec));
   if (!loaded.ok) {
     // Not configured yet: keep the message (backing off) until someone fills in the secret or it reaches the DLQ.
     return {
@@ -120,7 +126,7 @@ const callHttp = async (
       },
     };
   }
-  const base = 'baseUrlField' in spec ? (loaded.settings[spec.baseUrlField] ?? '') : '';
+  const base = spec.baseUrlField ? (loaded.settings[spec.baseUrlField] ?? '') : '';
   const url = joinUrl(base, request.path);
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -163,7 +169,7 @@ const callHttp = async (
 };
 
 const callMail = async (mail: MailRequestSpec, attempt: number, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
-  const loaded = await ports.settingsOf('mail');
+  const loaded = await ports.settingsOf('mail', ['from']);
   const delaySeconds = backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random);
   if (!loaded.ok) return { kind: 'retry', delaySeconds, reason: `Mail is not configured: ${loaded.problems.join('; ')}` };
   try {

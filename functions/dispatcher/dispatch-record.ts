@@ -29,7 +29,7 @@ const { maxReceiveCount } = topology.queues.outbound;
 const dispatcherPorts = (): DeliveryPorts => ({
   fetch: globalThis.fetch,
   sendMail,
-  settingsOf: (name) => loadIntegration(name),
+  settingsOf: (name, fields) => loadIntegration(name, fields as never),
   deliveredVersion,
   markDelivered,
   actions: outboundActions,

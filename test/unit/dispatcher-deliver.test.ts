@@ -21,6 +21,15 @@ describe('Function: deliver()', () => {
     expect(JSON.parse(String(init.body))).toEqual({ email: 'ana@example.com' });
   });
 
+  it('asks only for the settings an outbound call uses, not the inbound webhook secret', async () => {
+    // Prepare
+    const ports = fakeDeliveryPorts();
+    // Act
+    await deliver(anOutboundMessage(), 1, ports);
+    // Assess
+    expect(ports.settingsOf).toHaveBeenCalledWith('crm', ['apiUrl', 'apiKey']);
+  });
+
   it('sends the API key in X-API-Key for integrations that use a header scheme', async () => {
     // Prepare
     const ports = fakeDeliveryPorts();
