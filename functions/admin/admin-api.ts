@@ -4,6 +4,7 @@ import { HttpError, json } from '../shared/http/responses.js';
 import { recordId, recordType } from '../shared/records/record.js';
 import { findByExternalId, getRecord, writeLocalRecord } from '../shared/records/repository.js';
 import { listSyncEvents } from '../shared/sync-log/sync-events.js';
+import { parseOr400 } from '../shared/http/parse-or-400.js';
 import * as z from '../shared/validation.js';
 
 /**
@@ -21,15 +22,6 @@ const eventsQuery = z.object({ record_id: recordId });
 const conflictsQuery = z.object({ status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending') });
 const recordBody = z.record(z.string(), z.unknown());
 
-/** Parse or answer 400 naming the first failing field. */
-const parseOr400 = <T>(schema: z.Schema<T>, value: unknown, what: string): T => {
-  const parsed = z.safeParse(schema, value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message }));
-  const first = issues[0];
-  throw new HttpError(400, `Invalid ${what}: ${first ? `${first.path} ${first.message}` : 'bad value'}`, { issues });
-};
-
 const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
   if (!event.body) throw new HttpError(400, 'A JSON object body is required');
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -41,7 +33,7 @@ const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
   }
 };
 
-const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
+const routes: Readonly<Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>>> = {
   'GET /admin/records/{type}/{id}': async (event) => {
     const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
     const record = await getRecord(type, id);
@@ -82,9 +74,4 @@ const handleAdminRequest = async (event: APIGatewayProxyEventV2): Promise<APIGat
   return route(event);
 };
 
-/** Adds an admin route; tools register theirs (e.g. inventory levels) beside these. */
-const registerAdminRoute = (routeKey: string, route: (typeof routes)[string]): void => {
-  routes[routeKey] = route;
-};
-
-export { handleAdminRequest, registerAdminRoute, parseOr400 };
+export { handleAdminRequest };

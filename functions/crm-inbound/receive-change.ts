@@ -1,3 +1,4 @@
+import { parseOr400 } from '../shared/http/parse-or-400.js';
 import { HttpError } from '../shared/http/responses.js';
 import type { WebhookDelivery } from '../shared/http/webhook.js';
 import { mappingFor, mappedTypes } from '../shared/mappings/index.js';
@@ -39,18 +40,13 @@ const receiveCrmChange = async ({
   if (!mapping) {
     throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
   }
-  const parsed = z.safeParse(remoteSchema(mapping), payload.data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: ['data', ...i.path.map(String)].join('.'), message: i.message }));
-    const first = issues[0];
-    throw new HttpError(400, `Invalid payload: ${first?.path}: ${first?.message}`, { issues });
-  }
+  const data = parseOr400(remoteSchema(mapping), payload.data, 'payload', ['data']);
   return applyInboundChange({
     source: SYSTEM,
     event: payload.event,
     recordType: payload.type,
     externalId: payload.id,
-    data: payload.event === 'deleted' ? {} : toLocal(mapping, parsed.data),
+    data: payload.event === 'deleted' ? {} : toLocal(mapping, data),
     timestamp: payload.timestamp,
     deliveryId,
   });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpError, json } from '../shared/http/responses.js';
 import type { StockTransaction } from '../shared/inventory/stock.js';
 import { getStock, listTransactions } from '../shared/inventory/stock-store.js';
+import { parseOr400 } from '../shared/http/parse-or-400.js';
 import * as z from '../shared/validation.js';
 
 /**
@@ -33,15 +34,6 @@ const transactionsQuery = z.object({
   ),
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
-
-/** Parse or answer 400 naming the failing field. */
-const parseOr400 = <S extends z.Schema>(schema: S, value: unknown, what: string): z.output<S> => {
-  const parsed = z.safeParse(schema, value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || what, message: i.message }));
-  const first = issues[0];
-  throw new HttpError(400, `Invalid ${what}: ${first ? `${first.path} ${first.message}` : 'bad value'}`, { issues });
-};
 
 /** The cursor is the last version served, encoded so clients treat it as opaque. */
 const encodeCursor = (version: number): string => Buffer.from(JSON.stringify({ v: version })).toString('base64url');

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../observability.js';
 import type { WebhookRequest, WebhookVerifier } from '../signatures/verification.js';
-import * as z from '../validation.js';
+import type * as z from '../validation.js';
+import { parseOr400 } from './parse-or-400.js';
 import { HttpError } from './responses.js';
 
 /**
@@ -52,8 +53,6 @@ export type ReceiveWebhook<T> = <R>(
   domain: (delivery: WebhookDelivery<T>) => Promise<R>,
 ) => Promise<R>;
 
-/** Enough issues to fix a payload, few enough to keep the answer small. */
-const MAX_ISSUES = 20;
 /** Delivery ids become DynamoDB keys; refuse absurd ones rather than fail on write. */
 const MAX_DELIVERY_ID = 256;
 
@@ -82,8 +81,6 @@ const webhookRequestOf = (event: APIGatewayProxyEventV2): WebhookRequest => {
   return { method, url: `${scheme}://${host}${event.rawPath ?? '/'}${query}`, headers, rawBody };
 };
 
-const pathOf = (path: readonly PropertyKey[]): string => (path.length === 0 ? '(root)' : path.map(String).join('.'));
-
 const parseJson = (rawBody: Buffer): unknown => {
   try {
     return JSON.parse(rawBody.toString('utf8'));
@@ -92,16 +89,6 @@ const parseJson = (rawBody: Buffer): unknown => {
   }
 };
 
-const parsePayload = <S extends z.Schema>(schema: S, value: unknown): z.output<S> => {
-  const parsed = z.safeParse(schema, value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, MAX_ISSUES).map((issue) => ({
-    path: pathOf(issue.path),
-    message: issue.message,
-  }));
-  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-  throw new HttpError(400, `Invalid payload: ${summary}`, { issues });
-};
 
 /**
  * Builds the receive function of one webhook route.
@@ -123,7 +110,7 @@ const webhookChain = <S extends z.Schema>(options: WebhookChainOptions<S>): Rece
     const verified = await verify(request);
     if (!verified.ok) throw new HttpError(401, `Invalid signature: ${verified.reason}`);
 
-    const payload = parsePayload(schema, parseJson(request.rawBody));
+    const payload = parseOr400(schema, parseJson(request.rawBody), 'payload');
 
     const deliveryId = verified.id ?? options.deliveryId?.(payload, request);
     if (!deliveryId) throw new HttpError(400, 'Missing delivery id');
