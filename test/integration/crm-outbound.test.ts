@@ -106,6 +106,34 @@ describe('Outbound: local contact changes reach the CRM', () => {
     expect(crm.requests.filter((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email)).toHaveLength(1);
   });
 
+  it('links, not duplicates, when the CRM\'s own created webhook arrives before our create call returns', async () => {
+    // Prepare: the CRM holds its answer while it fires its webhook for the new record.
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    const crmId = `crm-early-${id}`;
+    crm.queueAnswers({ status: 201, body: { id: crmId }, delayMs: 350 });
+    // Act
+    await putContact(id, { first_name: 'Early', email });
+    await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
+    const webhook = await postSignedWebhook(
+      `${stack.url}/webhooks/crm`,
+      { event: 'created', type: 'contact', id: crmId, timestamp: new Date().toISOString(), data: { firstName: 'Early', email, status: 'new' } },
+      { secret: TEST_CRM_SECRET },
+    );
+    // Assess
+    expect(webhook.body).toMatchObject({ status: 'synced', record_id: id });
+    const record = await eventually(async () => {
+      const r = await getContact(id);
+      return r.body.synced_version === r.body.version && r.body.external_id ? r.body : undefined;
+    }, 'the record linked and in sync');
+    expect(record).toMatchObject({ external_id: crmId, data: { first_name: 'Early', email, status: 'new' } });
+    expect((await getContact(`crm-${crmId}`)).status).toBe(404);
+    const conflicts = await admin<{ items: { record_id: string }[] }>(stack.url, 'GET', '/admin/conflicts?status=pending');
+    expect(conflicts.body.items.filter((c) => c.record_id === id)).toHaveLength(0);
+    await settle();
+    expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
+  });
+
   it('does not push a change that came from the CRM', async () => {
     // Prepare
     const crmContactId = `003${randomUUID().slice(0, 8)}`;
