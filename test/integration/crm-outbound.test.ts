@@ -186,8 +186,12 @@ describe('Outbound: a CRM that fails', () => {
     const calls = await crm.waitFor((r) => (r.body as { email?: string })?.email === email, 2, 20_000);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
     await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after the retry');
-    const events = await admin<{ items: { outcome: string; detail?: { status?: number } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
-    expect(events.body.items.map((e) => [e.outcome, e.detail?.status])).toEqual([
+    // The write-back happens inside the successful attempt; its sync event is written right after it.
+    const events = await eventually(async () => {
+      const answer = await admin<{ items: { outcome: string; detail?: { status?: number } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+      return answer.body.items.some((e) => e.outcome === 'delivered') ? answer.body.items : undefined;
+    }, 'the delivery logged');
+    expect(events.map((e) => [e.outcome, e.detail?.status])).toEqual([
       ['retry', 429],
       ['delivered', 201],
     ]);
@@ -229,12 +233,13 @@ describe('Outbound: a CRM that fails', () => {
     await putContact(id, { first_name: 'Ana', email });
     // Assess
     await crm.waitFor((r) => (r.body as { email?: string })?.email === email);
-    const events = await eventually(async () => {
+    await eventually(async () => {
       const answer = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
       return answer.body.items.length > 0 ? answer.body.items : undefined;
     }, 'the rejection logged');
     await settle(2500);
-    expect(events.map((e) => e.outcome)).toEqual(['rejected']);
+    const events = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+    expect(events.body.items.map((e) => e.outcome)).toEqual(['rejected']);
     expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
     expect((await getContact(id)).body.external_id).toBeUndefined();
   });
