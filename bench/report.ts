@@ -1,4 +1,4 @@
-import type { BenchRow } from './suite.js';
+import type { BenchRow, Target } from './suite.js';
 
 /** A row with what the runner adds: the ratio to the baseline and the budget check. */
 export interface ReportedRow extends BenchRow {
@@ -16,6 +16,9 @@ export interface SuiteResult {
   readonly error?: string;
 }
 
+const within = (value: number, { max, min }: Target): boolean =>
+  (max === undefined || value <= max) && (min === undefined || value >= min);
+
 /**
  * Adds ratios against the suite's baseline row and checks targets. Ratios
  * are only ever against a baseline of the same run, as numbers from another
@@ -28,10 +31,10 @@ const reportRows = (rows: readonly BenchRow[]): ReportedRow[] => {
     if (row.compare && row.value !== undefined && baseline?.value && baseline.unit === row.unit) {
       reported.ratio = row.value / baseline.value;
     }
-    if (row.target && row.value !== undefined) {
-      const { max, min } = row.target;
-      reported.withinTarget = (max === undefined || row.value <= max) && (min === undefined || row.value >= min);
-    }
+    const checks: boolean[] = [];
+    if (row.target && row.value !== undefined) checks.push(within(row.value, row.target));
+    if (row.ratioTarget && reported.ratio !== undefined) checks.push(within(reported.ratio, row.ratioTarget));
+    if (checks.length > 0) reported.withinTarget = checks.every(Boolean);
     return reported;
   });
 };
@@ -39,20 +42,24 @@ const reportRows = (rows: readonly BenchRow[]): ReportedRow[] => {
 const formatValue = (value: number | undefined, unit: string): string => {
   if (value === undefined) return '-';
   if (unit === 'req/s') return `${Math.round(value).toLocaleString('en')} ${unit}`;
+  // Two decimals, so 3.04 WCU against a budget of 3 does not print as 3.0 and fail.
+  if (unit === 'WCU') return `${value.toFixed(2)} ${unit}`;
   return `${value.toFixed(1)} ${unit}`;
 };
 
 const formatTarget = (row: ReportedRow): string => {
-  if (!row.target) return '';
   const parts = [];
-  if (row.target.max !== undefined) parts.push(`≤ ${row.target.max} ${row.unit}`);
-  if (row.target.min !== undefined) parts.push(`≥ ${row.target.min} ${row.unit}`);
+  if (row.target?.max !== undefined) parts.push(`≤ ${row.target.max} ${row.unit}`);
+  if (row.target?.min !== undefined) parts.push(`≥ ${row.target.min} ${row.unit}`);
+  if (row.ratioTarget?.max !== undefined) parts.push(`≤ ${row.ratioTarget.max}x`);
+  if (row.ratioTarget?.min !== undefined) parts.push(`≥ ${row.ratioTarget.min}x`);
   return parts.join(', ');
 };
 
 const formatStatus = (row: ReportedRow): string => {
   if (row.withinTarget === undefined) return '';
-  return row.withinTarget ? 'ok' : 'OVER';
+  // Not "OVER": a budget may be a floor (a ratio of at least 0.5) as well as a ceiling.
+  return row.withinTarget ? 'ok' : 'MISSED';
 };
 
 /**

@@ -41,7 +41,17 @@ mkdirSync(benchDir, { recursive: true });
 const workDir = mkdtempSync(join(benchDir, 'run-'));
 
 const needs = [...new Set(selected.flatMap((suite) => suite.needs ?? []))];
-const engines = await startBenchEngines(needs);
+const engines = await startBenchEngines(needs, log);
+// Ctrl-C or SIGTERM skips the `finally` below: stop the engines here, so no java is left behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the engines`);
+    void engines.stop().finally(() => {
+      rmSync(workDir, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  });
+}
 
 let built: Promise<FunctionBundle[]> | undefined;
 const bundles = () => {
@@ -53,26 +63,26 @@ const startedAt = new Date().toISOString();
 const results: SuiteResult[] = [];
 try {
   for (const suite of selected) {
-    const missing = (suite.needs ?? []).filter((engine) => !engines?.endpoints[engine]);
+    const missing = (suite.needs ?? []).filter((engine) => !engines.endpoints[engine]);
     if (missing.length > 0) {
       results.push({
         name: suite.name,
         description: suite.description,
         rows: [],
-        skipped: `needs ${missing.join(', ')}, which the bench does not start yet (bench/engines.ts)`,
+        skipped: `needs ${missing.join(', ')}: ${engines.unavailable ?? 'not started'}`,
       });
       continue;
     }
     log(`${suite.name}: running`);
     try {
-      const rows = await suite.run({ root, workDir, engines: engines?.endpoints ?? {}, bundles, log });
+      const rows = await suite.run({ root, workDir, engines: engines.endpoints, bundles, log });
       results.push({ name: suite.name, description: suite.description, rows: reportRows(rows) });
     } catch (error) {
       results.push({ name: suite.name, description: suite.description, rows: [], error: (error as Error).message });
     }
   }
 } finally {
-  await engines?.stop();
+  await engines.stop();
   rmSync(workDir, { recursive: true, force: true });
 }
 

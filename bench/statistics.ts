@@ -32,4 +32,18 @@ const callsPerSecond = async (
   return iterations / seconds;
 };
 
-export { median, callsPerSecond };
+/**
+ * The `p`-th percentile (0-100) of a non-empty list, nearest-rank: always a
+ * value that was measured, never an interpolation between two.
+ *
+ * @example
+ * const p99 = percentile(latenciesMs, 99);
+ */
+const percentile = (values: readonly number[], p: number): number => {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+};
+
+export { median, percentile, callsPerSecond };

@@ -32,6 +32,12 @@ export interface BenchRow {
   /** Show this row's value divided by the baseline's. */
   readonly compare?: boolean;
   readonly target?: Target;
+  /**
+   * A budget on this row's ratio to the baseline rather than on its value
+   * (`compare` rows only): "at least half the rate of a bare write" holds on
+   * a slow machine and a fast one alike, where a rate in req/s would not.
+   */
+  readonly ratioTarget?: Target;
   readonly note?: string;
 }
 

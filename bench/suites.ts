@@ -1,5 +1,6 @@
 import type { BenchSuite } from './suite.js';
 import { bundleSizeSuite } from './suites/bundle-size.js';
+import { crmInboundSuite } from './suites/crm-inbound.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
 import { webhookThroughputSuite } from './suites/webhook-throughput.js';
@@ -15,4 +16,5 @@ export const suites: readonly BenchSuite[] = [
   webhookThroughputSuite,
   inventoryHotSkuSuite,
   inventorySpreadSuite,
+  crmInboundSuite,
 ];

@@ -20,6 +20,13 @@ export interface IndexSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /**
+   * Non-key attributes the index carries (projection INCLUDE); without it,
+   * every attribute (ALL). A narrow projection is cheaper than it looks:
+   * DynamoDB writes to the index only when the item's index key or one of
+   * these attributes changes, so ordinary data updates cost no index write.
+   */
+  readonly include?: readonly string[];
 }
 
 export interface TableSpec {
@@ -143,11 +150,13 @@ const tables = {
       'Local copies of business records (contacts, accounts, opportunities, products), one item per record.',
     partitionKey: 'pk',
     stream: 'NEW_AND_OLD_IMAGES',
+    // Both indexes are sparse and narrow, to keep an inbound change within 3 WCU: readers take
+    // the record id (and what they filter on) from the index and read the record itself.
     indexes: [
-      // `{type}#{source}#{external id}`: find our record for a vendor id.
-      { name: 'byExternalId', partitionKey: 'ext_key' },
-      // `{type}#{match field}#{value}`: link by email or name before a vendor id is known.
-      { name: 'byMatchKey', partitionKey: 'match_key' },
+      // `{type}#{source}#{external id}`, only on records whose id does not derive from the vendor's.
+      { name: 'byExternalId', partitionKey: 'ext_key', include: ['record_id'] },
+      // `{type}#{match field}#{value}`, only until a vendor id is known: link by email or name.
+      { name: 'byMatchKey', partitionKey: 'match_key', include: ['record_id', 'external_id', 'deleted_at'] },
     ],
   },
   syncLog: {

@@ -32,7 +32,9 @@ interface PlannedTable {
     readonly name: string;
     readonly partitionKey: string;
     readonly sortKey?: string;
-    readonly projection: 'ALL';
+    readonly projection: 'ALL' | 'INCLUDE';
+    /** With INCLUDE: the non-key attributes the index carries. */
+    readonly nonKeyAttributes?: readonly string[];
   }[];
 }
 
@@ -203,7 +205,9 @@ const planOffline = (topology: AnyTopology, options: PlanOptions = {}): OfflineP
         name: index.name,
         partitionKey: index.partitionKey,
         ...(index.sortKey ? { sortKey: index.sortKey } : {}),
-        projection: 'ALL' as const,
+        ...(index.include
+          ? { projection: 'INCLUDE' as const, nonKeyAttributes: index.include }
+          : { projection: 'ALL' as const }),
       })),
     })),
     queues: Object.entries(topology.queues).map(([name, spec]) => ({

@@ -72,7 +72,10 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
               GlobalSecondaryIndexes: table.indexes.map((index) => ({
                 IndexName: index.name,
                 KeySchema: keySchema(index.partitionKey, index.sortKey),
-                Projection: { ProjectionType: index.projection },
+                Projection: {
+                  ProjectionType: index.projection,
+                  ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+                },
               })),
             }
           : {}),

@@ -52,11 +52,22 @@ describe('Topology drift: CDK template vs offline plan', () => {
       expect(resource.StreamSpecification?.StreamViewType, table.name).toBe(table.stream);
       expect(resource.TimeToLiveSpecification?.AttributeName, table.name).toBe(table.ttlAttribute);
       const indexes = (resource.GlobalSecondaryIndexes ?? []).map(
-        (i: { IndexName: string; KeySchema: { AttributeName: string }[]; Projection: { ProjectionType: string } }) =>
-          [i.IndexName, i.KeySchema.map((k) => k.AttributeName).join('+'), i.Projection.ProjectionType].join(' '),
+        (i: {
+          IndexName: string;
+          KeySchema: { AttributeName: string }[];
+          Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+        }) =>
+          [
+            i.IndexName,
+            i.KeySchema.map((k) => k.AttributeName).join('+'),
+            i.Projection.ProjectionType,
+            ...(i.Projection.NonKeyAttributes ?? []),
+          ].join(' '),
       );
       expect(indexes, table.name).toEqual(
-        table.indexes.map((i) => [i.name, [i.partitionKey, i.sortKey].filter(Boolean).join('+'), i.projection].join(' ')),
+        table.indexes.map((i) =>
+          [i.name, [i.partitionKey, i.sortKey].filter(Boolean).join('+'), i.projection, ...(i.nonKeyAttributes ?? [])].join(' '),
+        ),
       );
     }
     expect(Object.keys(resourcesOf(built.template, 'AWS::DynamoDB::Table'))).toHaveLength(plan.tables.length);

@@ -2,8 +2,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundChange } from '../sync/inbound-rules.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { type RecordData, type StoredRecord, externalKey, recordKey } from './record.js';
-import { matchKeyOf } from './repository.js';
+import { type RecordData, type StoredRecord, externalKeyFor, recordKey } from './record.js';
 
 /**
  * The writes an inbound change can make, each one conditional on the record
@@ -42,15 +41,27 @@ const unchangedSince = (record: StoredRecord) => ({
   values: { ':readVersion': record.version, ...(record.remote_updated_at ? { ':readRemote': record.remote_updated_at } : {}) },
 });
 
-const linkFields = (change: InboundChange) => ({
-  external_id: change.externalId,
-  external_source: change.source,
-  ext_key: externalKey(change.recordType, change.source, change.externalId),
-});
+/**
+ * Links the record to the source's id. A linked record leaves the match
+ * index (only unlinked records are candidates for matching) and enters
+ * the external-id index only if its id does not derive from the source's.
+ */
+const link = (record: Pick<StoredRecord, 'record_id'>, change: InboundChange) => {
+  const extKey = externalKeyFor(change.recordType, record.record_id, change.source, change.externalId);
+  return {
+    set: `external_id = :ext, external_source = :source${extKey ? ', ext_key = :extKey' : ''}`,
+    remove: 'match_key',
+    values: { ':ext': change.externalId, ':source': change.source, ...(extKey ? { ':extKey': extKey } : {}) },
+  };
+};
 
-/** A record born at the source: our id derives from theirs, so racing copies collide on one key. */
+/**
+ * A record born at the source: our id derives from theirs, so racing copies
+ * collide on one key. Linked from birth and found by its id, it carries
+ * neither index key: one write unit, whatever its size up to 1 KB.
+ */
 const createFromRemote = async (recordId: string, change: InboundChange, now: string): Promise<StoredRecord> => {
-  const match = matchKeyOf(change.recordType, change.data);
+  const extKey = externalKeyFor(change.recordType, recordId, change.source, change.externalId);
   const item: StoredRecord = {
     pk: recordKey(change.recordType, recordId),
     record_type: change.recordType,
@@ -65,8 +76,9 @@ const createFromRemote = async (recordId: string, change: InboundChange, now: st
     remote_updated_at: change.timestamp,
     last_delivery_id: change.deliveryId,
     sync_status: 'synced',
-    ...linkFields(change),
-    ...(match ? { match_key: match } : {}),
+    external_id: change.externalId,
+    external_source: change.source,
+    ...(extKey ? { ext_key: extKey } : {}),
     ...(change.event === 'deleted' ? { deleted_at: now, deleted_from: change.source } : {}),
   };
   await guarded(() =>
@@ -89,8 +101,8 @@ const applyRemote = async (
   options: { readonly delete?: boolean } = {},
 ): Promise<StoredRecord> => {
   const data: RecordData = options.delete ? record.data : { ...record.data, ...change.data };
-  const match = matchKeyOf(change.recordType, data);
   const guard = unchangedSince(record);
+  const linked = link(record, change);
   const linkCondition = 'attribute_not_exists(external_id) OR external_id = :ext';
   const out = await guarded(() =>
     dynamo().send(
@@ -101,10 +113,9 @@ const applyRemote = async (
         UpdateExpression: [
           'SET #data = :data, #version = :next, synced_version = :next, origin = :source, updated_at = :now,',
           'synced_at = :now, remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :synced,',
-          'external_id = :ext, external_source = :source, ext_key = :extKey',
-          match ? ', match_key = :match' : '',
+          linked.set,
           options.delete ? ', deleted_at = :now, deleted_from = :source' : '',
-          ' REMOVE base_data, pushed_data, conflict_id',
+          ` REMOVE base_data, pushed_data, conflict_id, ${linked.remove}`,
           options.delete ? '' : ', deleted_at, deleted_from',
         ].join(''),
         ExpressionAttributeNames: { '#data': 'data', '#version': 'version' },
@@ -112,14 +123,11 @@ const applyRemote = async (
           ...guard.values,
           ':data': data,
           ':next': record.version + 1,
-          ':source': change.source,
           ':now': now,
           ':ts': change.timestamp,
           ':delivery': change.deliveryId,
           ':synced': options.delete ? 'deleted' : 'synced',
-          ':ext': change.externalId,
-          ':extKey': externalKey(change.recordType, change.source, change.externalId),
-          ...(match ? { ':match': match } : {}),
+          ...linked.values,
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -140,6 +148,7 @@ const noteRemote = async (
   status: { readonly syncStatus: string; readonly acknowledge?: boolean; readonly conflictId?: string },
 ): Promise<StoredRecord> => {
   const guard = unchangedSince(record);
+  const linked = link(record, change);
   const out = await guarded(() =>
     dynamo().send(
       new UpdateCommand({
@@ -147,11 +156,12 @@ const noteRemote = async (
         Key: { pk: record.pk },
         ConditionExpression: `${guard.expression} AND (attribute_not_exists(external_id) OR external_id = :ext)`,
         UpdateExpression: [
-          'SET remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :status, synced_at = :now,',
-          'external_id = :ext, external_source = :source, ext_key = :extKey',
+          'SET remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :status, synced_at = :now, ',
+          linked.set,
           status.acknowledge ? ', synced_version = #version' : '',
           status.conflictId ? ', conflict_id = :conflict' : '',
-          status.acknowledge ? ' REMOVE base_data' : '',
+          ` REMOVE ${linked.remove}`,
+          status.acknowledge ? ', base_data' : '',
         ].join(''),
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: {
@@ -160,9 +170,7 @@ const noteRemote = async (
           ':delivery': change.deliveryId,
           ':status': status.syncStatus,
           ':now': now,
-          ':ext': change.externalId,
-          ':source': change.source,
-          ':extKey': externalKey(change.recordType, change.source, change.externalId),
+          ...linked.values,
           ...(status.conflictId ? { ':conflict': status.conflictId } : {}),
         },
         ReturnValues: 'ALL_NEW',

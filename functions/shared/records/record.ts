@@ -61,8 +61,21 @@ export interface StoredRecord {
 /** The partition key of a record: one item per type and id. */
 const recordKey = (type: string, id: string): string => `${type}#${id}`;
 
+/** Our id for a record a vendor created: derived from theirs, so racing copies meet on one key. */
+const localIdFor = (source: string, externalId: string): string =>
+  `${source}-${externalId.replace(/[^A-Za-z0-9._:@+-]/g, '_')}`.slice(0, 200);
+
 /** The `byExternalId` index key: our record for a vendor's id. */
 const externalKey = (type: string, source: string, externalId: string): string => `${type}#${source}#${externalId}`;
+
+/**
+ * The `byExternalId` key a record linked to a vendor id carries, if it
+ * needs one: a record whose id derives from the vendor's is found by a
+ * GetItem on that id, and stays out of the index (one index write less
+ * per change to it).
+ */
+const externalKeyFor = (type: string, recordId: string, source: string, externalId: string): string | undefined =>
+  recordId === localIdFor(source, externalId) ? undefined : externalKey(type, source, externalId);
 
 /**
  * The `byMatchKey` index key, used to link a vendor's record to one of ours
@@ -72,4 +85,4 @@ const externalKey = (type: string, source: string, externalId: string): string =
 const matchKey = (type: string, field: string, value: string): string =>
   `${type}#${field}#${value.trim().toLowerCase()}`;
 
-export { recordId, recordType, recordKey, externalKey, matchKey };
+export { recordId, recordType, recordKey, localIdFor, externalKey, externalKeyFor, matchKey };

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { type Origin, type RecordData, type StoredRecord, externalKey, matchKey, recordKey } from './record.js';
+import { type Origin, type RecordData, type StoredRecord, externalKey, localIdFor, matchKey, recordKey } from './record.js';
 
 /**
  * The field that identifies a record of a type before any vendor id is
@@ -26,8 +26,13 @@ const getRecord = async (type: string, id: string): Promise<StoredRecord | undef
   return out.Item as StoredRecord | undefined;
 };
 
-/** Our record for a vendor's id, if we have one. Index reads are eventually consistent. */
-const findByExternalId = async (type: string, source: string, externalId: string): Promise<StoredRecord | undefined> => {
+/**
+ * The id of our record linked to a vendor's id, from the external-id index
+ * (eventually consistent; re-read the record before deciding on it). Only
+ * records whose id does not derive from the vendor's are in that index:
+ * look for the derived id first ({@link findByExternalId} does both).
+ */
+const linkedRecordId = async (type: string, source: string, externalId: string): Promise<string | undefined> => {
   const out = await dynamo().send(
     new QueryCommand({
       TableName: tableName('records'),
@@ -37,14 +42,23 @@ const findByExternalId = async (type: string, source: string, externalId: string
       Limit: 2,
     }),
   );
-  return out.Items?.[0] as StoredRecord | undefined;
+  return out.Items?.[0]?.record_id as string | undefined;
+};
+
+/** Our record for a vendor's id, if we have one: the id derived from theirs, else the external-id index. */
+const findByExternalId = async (type: string, source: string, externalId: string): Promise<StoredRecord | undefined> => {
+  const derived = await getRecord(type, localIdFor(source, externalId));
+  if (derived) return derived;
+  const linked = await linkedRecordId(type, source, externalId);
+  return linked ? getRecord(type, linked) : undefined;
 };
 
 /**
- * A record of `type` whose match field equals the one in `data` and that no
- * vendor `source` has claimed yet: the candidate to link an inbound record to.
+ * The id of a record of `type` whose match field equals the one in `data`
+ * and that no vendor has claimed yet: the candidate to link an inbound
+ * record to. Eventually consistent, like every index read: re-read it.
  */
-const findUnlinkedMatch = async (type: string, data: RecordData): Promise<StoredRecord | undefined> => {
+const unlinkedMatchId = async (type: string, data: RecordData): Promise<string | undefined> => {
   const key = matchKeyOf(type, data);
   if (!key) return undefined;
   const out = await dynamo().send(
@@ -52,11 +66,13 @@ const findUnlinkedMatch = async (type: string, data: RecordData): Promise<Stored
       TableName: tableName('records'),
       IndexName: 'byMatchKey',
       KeyConditionExpression: 'match_key = :k',
+      // A local edit of a linked record puts its match key back (one update cannot set it only while
+      // unlinked); the next change from the vendor removes it again. Until then, this filter skips it.
       FilterExpression: 'attribute_not_exists(external_id) AND attribute_not_exists(deleted_at)',
       ExpressionAttributeValues: { ':k': key },
     }),
   );
-  return out.Items?.[0] as StoredRecord | undefined;
+  return out.Items?.[0]?.record_id as string | undefined;
 };
 
 /**
@@ -123,4 +139,4 @@ const writeLocalRecord = async (
   throw new Error(`Could not write ${type}/${id}: the record kept changing between attempts`);
 };
 
-export { getRecord, findByExternalId, findUnlinkedMatch, writeLocalRecord, matchKeyOf };
+export { getRecord, findByExternalId, linkedRecordId, unlinkedMatchId, writeLocalRecord, matchKeyOf };

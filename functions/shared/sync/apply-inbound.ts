@@ -7,8 +7,8 @@ import {
   noteRemote,
   noteSkipped,
 } from '../records/inbound-writes.js';
-import type { StoredRecord } from '../records/record.js';
-import { findByExternalId, findUnlinkedMatch, getRecord } from '../records/repository.js';
+import { type StoredRecord, localIdFor } from '../records/record.js';
+import { getRecord, linkedRecordId, unlinkedMatchId } from '../records/repository.js';
 import { logger } from '../observability.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
@@ -31,28 +31,26 @@ export type InboundResult =
 
 const MAX_ROUNDS = 8;
 
-/** Our id for a record the source created: derived from theirs, so racing copies meet on one key. */
-const localIdFor = (source: string, externalId: string): string =>
-  `${source}-${externalId.replace(/[^A-Za-z0-9._:@+-]/g, '_')}`.slice(0, 200);
-
 /**
- * Our record for the source's id: the derived id first (strongly consistent),
- * then the external-id index, then (for creates and updates) an unlinked
- * record with the same email or name. Index hits are re-read consistently.
+ * Our record for the source's id: the derived id first (strongly consistent;
+ * every record the source created is there), else the external-id index and
+ * (for creates and updates) an unlinked record with the same email or name,
+ * both read at once. Index hits are re-read consistently.
  */
 const findRecord = async (change: InboundChange): Promise<StoredRecord | undefined> => {
   const derived = await getRecord(change.recordType, localIdFor(change.source, change.externalId));
   if (derived) return derived;
-  const linked = await findByExternalId(change.recordType, change.source, change.externalId);
-  if (linked) return getRecord(change.recordType, linked.record_id);
-  if (change.event === 'deleted') return undefined;
-  const match = await findUnlinkedMatch(change.recordType, change.data);
+  const [linked, match] = await Promise.all([
+    linkedRecordId(change.recordType, change.source, change.externalId),
+    change.event === 'deleted' ? undefined : unlinkedMatchId(change.recordType, change.data),
+  ]);
+  if (linked) return getRecord(change.recordType, linked);
   if (!match) return undefined;
   logger.info('linking an inbound record to a local one by its match field', {
-    record_id: match.record_id,
+    record_id: match,
     external_id: change.externalId,
   });
-  return getRecord(change.recordType, match.record_id);
+  return getRecord(change.recordType, match);
 };
 
 /** Was this delivery already applied to the record (a redelivery that arrives after newer changes)? */
@@ -180,4 +178,4 @@ const applyInboundChange = async (change: InboundChange, now: Date = new Date())
   throw new Error(`Record ${change.recordType}/${change.externalId} kept changing; gave up after ${MAX_ROUNDS} rounds`);
 };
 
-export { applyInboundChange, localIdFor };
+export { applyInboundChange };

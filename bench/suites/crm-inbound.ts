@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { localIdFor, recordKey, type StoredRecord } from '../../functions/shared/records/record.js';
+import { dynamo } from '../../functions/shared/store/dynamo-client.js';
+import { tableName } from '../../functions/shared/store/names.js';
+import { setEnvironment } from '../environment.js';
+import { runBurst } from '../load.js';
+import { median, percentile } from '../statistics.js';
+import type { BenchRow, BenchSuite } from '../suite.js';
+import { aSignedWebhookEvent } from '../webhook-events.js';
+import { type ConsumedWrites, meterWriteCapacity } from '../write-capacity.js';
+
+/**
+ * Inbound CRM webhooks through the whole `crm-inbound` handler (middy,
+ * Standard Webhooks verification, JSON, zod, mapping, record lookup,
+ * conditional write, sync event) against DynamoDB Local, next to bare
+ * PutItem calls of the record the handler stores, on the same engine in the
+ * same run. Issue 3's budget: at least half the bare rate, at most 3 WCU
+ * per change.
+ *
+ * The load is a burst of CHANGES webhooks, CONCURRENCY in flight: four in
+ * five are `created` for new CRM ids, one in five `updated` for a contact
+ * created during the warm-up (a later timestamp and other values each
+ * round, so every update is applied, never judged stale or an echo).
+ * Events are built and signed before each round and not timed; verifying
+ * the signature is timed, as it is part of the handler.
+ *
+ * The baseline puts the very item the handler stored (read back after the
+ * warm-up), under a new key per call, so both sides pay for the same item
+ * size and the same index entries (none: a contact the CRM created is found
+ * by its derived id, so it is in neither index).
+ */
+const CHANGES = 500;
+/** Every UPDATE_EVERY-th change is an update; the others create. */
+const UPDATE_EVERY = 5;
+const UPDATES_PER_ROUND = CHANGES / UPDATE_EVERY;
+/** The warm-up creates the contacts the updates target. */
+const WARM_UP = UPDATES_PER_ROUND;
+const CONCURRENCY = 16;
+const ROUNDS = 3;
+/** Changes sent one at a time to meter their writes. */
+const METERED = 20;
+const MIN_RATIO = 0.5;
+const MAX_WCU = 3;
+const PATH = '/webhooks/crm';
+const SECRET = `whsec_${Buffer.from('crm-inbound-bench-secret-32-byte').toString('base64')}`;
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A CRM contact as the CRM sends it: every mapped field, `account.name` nested. */
+const crmContact = (id: string, variant: number) => ({
+  firstName: 'Ana',
+  lastName: `Lima ${id}`,
+  email: `${id}@example.com`,
+  phone: `+351 21 000 ${String(variant).padStart(4, '0')}`,
+  account: { name: 'Acme Ibérica' },
+  title: variant === 0 ? 'Buyer' : `Head of purchasing ${variant}`,
+  leadSource: 'web',
+  status: 'active',
+});
+
+/** A signed `created` or `updated` webhook for one CRM contact. */
+const aChange = (event: 'created' | 'updated', id: string, at: Date, variant = 0): APIGatewayProxyEventV2 =>
+  aSignedWebhookEvent({
+    path: PATH,
+    secret: SECRET,
+    body: JSON.stringify({ event, type: 'contact', id, data: crmContact(id, variant), timestamp: at.toISOString() }),
+  });
+
+/** Calls the handler and fails the run unless the change was applied (a refusal would time the error path). */
+const deliver = async (handler: Handler, event: APIGatewayProxyEventV2): Promise<void> => {
+  const response = await handler(event, {} as Context);
+  if (response.statusCode !== 200 || !String(response.body).includes('"status":"synced"')) {
+    throw new Error(`crm-inbound answered ${response.statusCode}: ${response.body}`);
+  }
+};
+
+/** The bare write: the item the handler stored (index keys and all, if it has any), under a key of its own. */
+const aBarePut = (template: StoredRecord, id: string): PutCommand =>
+  new PutCommand({
+    TableName: tableName('records'),
+    Item: {
+      ...template,
+      pk: recordKey('contact', id),
+      record_id: id,
+      data: { ...template.data, email: `${id}@example.com` },
+      external_id: id,
+    },
+  });
+
+interface Latencies {
+  readonly handler: number[];
+  readonly bare: number[];
+}
+
+const latencyRows = (side: string, values: readonly number[]): BenchRow[] => [
+  { name: `${side} p50`, value: percentile(values, 50), unit: 'ms' },
+  { name: `${side} p99`, value: percentile(values, 99), unit: 'ms' },
+];
+
+/** What the units were made of, per change, and whether DynamoDB Local's count can be trusted. */
+const wcuNote = (consumed: ConsumedWrites, count: number): string => {
+  const writes = Object.entries(consumed.byOperation)
+    .map(([operation, n]) => `${(n / count).toFixed(1)} ${operation}`)
+    .join(' + ');
+  const trust =
+    consumed.multiItem === 0
+      ? "single-item writes only, so DynamoDB Local's under-counting of multi-item transactions does not apply"
+      : `${consumed.multiItem} multi-item writes: cross-check with AWS's rule (2 WCU per KB per item)`;
+  return `${writes} per change; ${trust}`;
+};
+
+/** Sends `count` changes one at a time with a meter on the handlers' client. */
+const meteredChanges = async (handler: Handler, events: readonly APIGatewayProxyEventV2[]): Promise<ConsumedWrites> => {
+  const meter = meterWriteCapacity(dynamo());
+  try {
+    for (const event of events) await deliver(handler, event);
+    return meter.take();
+  } finally {
+    meter.remove();
+  }
+};
+
+const crmInboundSuite: BenchSuite = {
+  name: 'crm-inbound',
+  description: `Inbound CRM webhooks/s, ${CHANGES} changes (${100 / UPDATE_EVERY}% updates) ${CONCURRENCY} at a time, median of ${ROUNDS} rounds (DynamoDB Local)`,
+  needs: ['dynamodb'],
+  run: async (context) => {
+    const restoreEnvironment = setEnvironment({ CRM_WEBHOOK_SECRET: SECRET });
+    // Its own client, found through the same environment as the handler's, so the baseline is never metered.
+    const bare = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    try {
+      const { handler } = (await import('../../functions/crm-inbound/handler.js')) as { handler: Handler };
+      const run = randomBytes(3).toString('hex');
+      const start = Date.now();
+      const seedId = (k: number) => `${run}-seed-${k}`;
+
+      // Warm-up, which also creates the contacts the updates target.
+      const seeds = Array.from({ length: WARM_UP }, (_, k) => aChange('created', seedId(k), new Date(start)));
+      await runBurst(
+        seeds.map((event) => () => deliver(handler, event)),
+        CONCURRENCY,
+      );
+      const stored = await bare.send(
+        new GetCommand({
+          TableName: tableName('records'),
+          Key: { pk: recordKey('contact', localIdFor('crm', seedId(0))) },
+          ConsistentRead: true,
+        }),
+      );
+      const template = stored.Item as StoredRecord | undefined;
+      if (!template) throw new Error('the warm-up did not store its contacts');
+      const bareCalls = (label: string, count = CHANGES) =>
+        Array.from({ length: count }, (_, i) => {
+          const put = aBarePut(template, `bare-${run}-${label}-${i}`);
+          return () => bare.send(put);
+        });
+      await runBurst(bareCalls('warm-up', WARM_UP), CONCURRENCY);
+
+      const rates = { handler: [] as number[], bare: [] as number[] };
+      const latencies: Latencies = { handler: [], bare: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Signed now, outside the timed burst, and well inside the 5-minute window.
+        const updatedAt = new Date(start + (round + 1) * 1_000);
+        const events = Array.from({ length: CHANGES }, (_, i) =>
+          i % UPDATE_EVERY === UPDATE_EVERY - 1
+            ? aChange('updated', seedId(Math.floor(i / UPDATE_EVERY)), updatedAt, round + 1)
+            : aChange('created', `${run}-r${round}-${i}`, new Date(start)),
+        );
+        const handlerCalls = events.map((event) => () => deliver(handler, event));
+        const puts = bareCalls(`r${round}`);
+        // Taking turns in alternating order, so drift of a shared machine hits both sides alike.
+        const sides = [
+          { side: 'handler', calls: handlerCalls },
+          { side: 'bare', calls: puts },
+        ] as const;
+        for (const { side, calls } of round % 2 === 0 ? sides : [...sides].reverse()) {
+          const burst = await runBurst(calls, CONCURRENCY);
+          rates[side].push(burst.perSecond);
+          latencies[side].push(...burst.latenciesMs);
+        }
+        context.log(`crm-inbound: round ${round + 1}/${ROUNDS}`);
+      }
+
+      // Write capacity, one change at a time so nothing else is in flight.
+      const meteredIds = Array.from({ length: METERED }, (_, i) => `${run}-wcu-${i}`);
+      const created = await meteredChanges(
+        handler,
+        meteredIds.map((id) => aChange('created', id, new Date(start))),
+      );
+      const updated = await meteredChanges(
+        handler,
+        meteredIds.map((id) => aChange('updated', id, new Date(start + 1_000), 1)),
+      );
+      const bareMeter = meterWriteCapacity(bare);
+      const bareConsumed = await bare.send(aBarePut(template, `bare-${run}-wcu`)).then(() => bareMeter.take());
+      bareMeter.remove();
+
+      return [
+        {
+          name: 'bare PutItem, stored contact',
+          value: median(rates.bare),
+          unit: 'req/s',
+          baseline: true,
+          note: 'one PutItem of the item the handler stores (same size, same index entries)',
+        },
+        {
+          name: 'POST /webhooks/crm handler',
+          value: median(rates.handler),
+          unit: 'req/s',
+          compare: true,
+          ratioTarget: { min: MIN_RATIO },
+          note: 'whole handler; events signed before the burst, verification timed',
+        },
+        ...latencyRows('handler latency', latencies.handler),
+        ...latencyRows('bare PutItem latency', latencies.bare),
+        {
+          name: 'WCU per created change',
+          value: created.units / METERED,
+          unit: 'WCU',
+          target: { max: MAX_WCU },
+          note: wcuNote(created, METERED),
+        },
+        {
+          name: 'WCU per updated change',
+          value: updated.units / METERED,
+          unit: 'WCU',
+          target: { max: MAX_WCU },
+          note: wcuNote(updated, METERED),
+        },
+        {
+          name: 'WCU of the bare PutItem',
+          value: bareConsumed.units,
+          unit: 'WCU',
+          note: 'the records item, 1 per KB, + 1 per index entry (a contact from the CRM has none)',
+        },
+      ] satisfies BenchRow[];
+    } finally {
+      bare.destroy();
+      restoreEnvironment();
+    }
+  },
+};
+
+export { crmInboundSuite };

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { signStandardWebhook } from '../functions/shared/signatures/standard-webhooks.js';
+
+/**
+ * A Standard-Webhooks-signed POST as API Gateway (payload format 2.0) hands
+ * it to a function. Signing happens here, when the event is built, so a
+ * suite that builds its events before the timed loop times the handler's
+ * verification but not the sender's signing.
+ *
+ * The signature's timestamp is now: use the event within the 5-minute
+ * window the verifier allows, so build events just before each round.
+ *
+ * @example
+ * const event = aSignedWebhookEvent({ path: '/webhooks/crm', secret, body: JSON.stringify(change) });
+ */
+const aSignedWebhookEvent = ({
+  path,
+  secret,
+  body,
+  id = `msg_${randomUUID()}`,
+}: {
+  readonly path: string;
+  readonly secret: string;
+  readonly body: string;
+  /** The delivery id (`webhook-id`); a fresh one unless a redelivery is meant. */
+  readonly id?: string;
+}): APIGatewayProxyEventV2 =>
+  ({
+    version: '2.0',
+    routeKey: `POST ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      host: 'bench.local',
+      ...signStandardWebhook({ secret, id, body }),
+    },
+    requestContext: {
+      requestId: randomUUID(),
+      domainName: 'bench.local',
+      http: { method: 'POST', path },
+    },
+    body,
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
+
+export { aSignedWebhookEvent };
