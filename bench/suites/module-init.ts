@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundlingDefaults } from '../../lib/bundling.js';
@@ -30,6 +30,14 @@ process.stdout.write(String(ms), () => process.exit(0));
 const nodeOptions = bundlingDefaults.sourcemap ? '--enable-source-maps' : '';
 
 type Sample = { readonly ms: number } | { readonly error: string };
+
+/**
+ * The AWS SDK packages a bundle leaves external (they ship with the Lambda
+ * runtime), as esbuild writes their imports: `from"@aws-sdk/client-sqs"`.
+ */
+const sdkImportsOf = (bundle: string): string[] => [
+  ...new Set([...readFileSync(bundle, 'utf8').matchAll(/(?:from\s*|import\(\s*)"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1] as string)),
+];
 
 const timeImport = (timer: string, module: string): Sample => {
   const child = spawnSync(process.execPath, [timer, pathToFileURL(module).href], {
@@ -68,9 +76,20 @@ const moduleInitSuite: BenchSuite = {
     writeFileSync(empty, 'export {};\n');
 
     const bundles = await context.bundles();
+    // Beside each bundle, a module importing only the SDK clients it uses: how much of the init is the SDK's.
+    const sdkOnly = (name: string): string => `${name} (SDK only)`;
+    const sdkTargets = bundles.flatMap((bundle) => {
+      if (!bundle.file) return [];
+      const packages = sdkImportsOf(bundle.file);
+      if (packages.length === 0) return [];
+      const file = join(dir, `sdk-${bundle.name}.mjs`);
+      writeFileSync(file, packages.map((pkg) => `import '${pkg}';\n`).join(''));
+      return [{ name: sdkOnly(bundle.name), file, packages }];
+    });
     const targets = [
       { name: 'empty module', file: empty },
       ...bundles.flatMap((bundle) => (bundle.file ? [{ name: bundle.name, file: bundle.file }] : [])),
+      ...sdkTargets,
     ];
     const samples = new Map<string, number[]>(targets.map((target) => [target.name, []]));
     const failures = new Map<string, string>();
@@ -98,12 +117,18 @@ const moduleInitSuite: BenchSuite = {
         continue;
       }
       const importMs = median(measured);
+      const sdk = sdkTargets.find((target) => target.name === sdkOnly(bundle.name));
+      const sdkSamples = sdk ? (samples.get(sdk.name) ?? []) : [];
+      const sdkMs = sdkSamples.length > 0 ? median(sdkSamples) - emptyMs : undefined;
       rows.push({
         name: bundle.name,
         value: importMs - emptyMs,
         unit: 'ms',
         target: { max: MAX_ADDED_MS },
-        note: `import ${importMs.toFixed(1)} ms`,
+        note:
+          sdk && sdkMs !== undefined
+            ? `import ${importMs.toFixed(1)} ms; the SDK clients alone (${sdk.packages.map((p) => p.replace('@aws-sdk/', '')).join(', ')}) add ${sdkMs.toFixed(1)} ms, the rest ${(importMs - emptyMs - sdkMs).toFixed(1)} ms`
+            : `import ${importMs.toFixed(1)} ms; no SDK client`,
       });
     }
     return rows;
