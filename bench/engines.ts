@@ -21,7 +21,7 @@ export interface BenchEngines {
 const NOTHING_STARTED: BenchEngines = { endpoints: {}, stop: async () => undefined };
 
 /**
- * Starts the engines the selected suites need, once for the whole run, with
+ * Starts the engines a suite needs, fresh for each suite (see run.ts), with
  * the offline runtime's own pieces (local/engines.ts, local/provision.ts):
  * every table and queue of the topology is created under a `bench-` prefix,
  * and `process.env` gets what the offline stack gives its handlers (table

@@ -24,6 +24,7 @@ const { buildFunctionBundles } = await import('./function-bundles.js');
 const { formatReport, reportRows } = await import('./report.js');
 type SuiteResult = import('./report.js').SuiteResult;
 type FunctionBundle = import('./suite.js').FunctionBundle;
+type BenchEngines = import('./engines.js').BenchEngines;
 
 const filters = process.argv.slice(2);
 const selected = filters.length === 0 ? suites : suites.filter((s) => filters.some((f) => s.name.includes(f)));
@@ -40,13 +41,14 @@ const benchDir = join(root, '.bench');
 mkdirSync(benchDir, { recursive: true });
 const workDir = mkdtempSync(join(benchDir, 'run-'));
 
-const needs = [...new Set(selected.flatMap((suite) => suite.needs ?? []))];
-const engines = await startBenchEngines(needs, log);
+// Engines are started per suite, fresh: DynamoDB Local slows down as earlier suites fill it
+// (a CRM suite run after the inventory ones measured bare PutItem at a quarter of its fresh rate).
+let engines: BenchEngines | undefined;
 // Ctrl-C or SIGTERM skips the `finally` below: stop the engines here, so no java is left behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping the engines`);
-    void engines.stop().finally(() => {
+    void (engines?.stop() ?? Promise.resolve()).finally(() => {
       rmSync(workDir, { recursive: true, force: true });
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
@@ -63,26 +65,29 @@ const startedAt = new Date().toISOString();
 const results: SuiteResult[] = [];
 try {
   for (const suite of selected) {
-    const missing = (suite.needs ?? []).filter((engine) => !engines.endpoints[engine]);
-    if (missing.length > 0) {
-      results.push({
-        name: suite.name,
-        description: suite.description,
-        rows: [],
-        skipped: `needs ${missing.join(', ')}: ${engines.unavailable ?? 'not started'}`,
-      });
-      continue;
-    }
-    log(`${suite.name}: running`);
+    engines = await startBenchEngines(suite.needs ?? [], log);
     try {
+      const missing = (suite.needs ?? []).filter((engine) => !engines?.endpoints[engine]);
+      if (missing.length > 0) {
+        results.push({
+          name: suite.name,
+          description: suite.description,
+          rows: [],
+          skipped: `needs ${missing.join(', ')}: ${engines.unavailable ?? 'not started'}`,
+        });
+        continue;
+      }
+      log(`${suite.name}: running`);
       const rows = await suite.run({ root, workDir, engines: engines.endpoints, bundles, log });
       results.push({ name: suite.name, description: suite.description, rows: reportRows(rows) });
     } catch (error) {
       results.push({ name: suite.name, description: suite.description, rows: [], error: (error as Error).message });
+    } finally {
+      await engines.stop();
+      engines = undefined;
     }
   }
 } finally {
-  await engines.stop();
   rmSync(workDir, { recursive: true, force: true });
 }
 

@@ -8,7 +8,7 @@
  * tests, where machines differ too much.
  */
 
-/** The offline engines a suite may need; started once for all suites that ask. */
+/** The offline engines a suite may need; started fresh for each suite that asks. */
 export type EngineName = 'dynamodb' | 'sqs' | 'ses';
 
 /** Endpoint URLs of the engines started for this run, by name. */
