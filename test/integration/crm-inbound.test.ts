@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, postSignedWebhook } from '../helpers/http-client.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
@@ -35,6 +36,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** The records item as stored, index keys and all (the admin API does not show them). */
+const storedItem = async (pk: string) =>
+  (
+    await stack.dynamodb.send(
+      new GetCommand({ TableName: stack.resources.tables.records?.physicalName, Key: { pk }, ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('POST /webhooks/crm: applying changes', () => {
   it('stores a created contact under its local field names, linked to the CRM id', async () => {
@@ -143,6 +152,27 @@ describe('POST /webhooks/crm: applying changes', () => {
     expect(linked.body.items.map((i) => i.record_id)).toEqual([localId]);
     const derived = await admin(stack.url, 'GET', `/admin/records/contact/crm-${change.id}`);
     expect(derived.status).toBe(404);
+    const stored = await storedItem(`contact#${localId}`);
+    expect(stored).toMatchObject({ ext_key: `contact#crm#${change.id}` });
+    expect(stored).not.toHaveProperty('match_key');
+  });
+
+  it('keeps a contact the CRM created out of both indexes, and still finds it by its CRM id', async () => {
+    // Prepare
+    const change = crmChange({ data: { firstName: 'Cy', email: `cy-${randomUUID().slice(0, 6)}@example.com` } });
+    // Act
+    await send(change);
+    // Assess: found by the id derived from the CRM's, so no index entry is paid for.
+    const stored = await storedItem(`contact#crm-${change.id}`);
+    expect(stored).toMatchObject({ external_id: change.id, external_source: 'crm' });
+    expect(stored).not.toHaveProperty('ext_key');
+    expect(stored).not.toHaveProperty('match_key');
+    const found = await admin<{ items: { record_id: string }[] }>(
+      stack.url,
+      'GET',
+      `/admin/records/contact?source=crm&external_id=${change.id}`,
+    );
+    expect(found.body.items.map((i) => i.record_id)).toEqual([`crm-${change.id}`]);
   });
 });
 

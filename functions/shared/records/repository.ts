@@ -6,9 +6,10 @@ import { type Origin, type RecordData, type StoredRecord, externalKey, localIdFo
 
 /**
  * The field that identifies a record of a type before any vendor id is
- * known: a contact by email, an account by company name. Records of these
- * types carry a `match_key` so an inbound "created" for a record we already
- * pushed (or typed in by hand) links to it instead of duplicating it.
+ * known: a contact by email, an account by company name. Until it is
+ * linked, a record of these types carries a `match_key`, so an inbound
+ * "created" for a record we already pushed (or typed in by hand) links to
+ * it instead of duplicating it.
  */
 const matchFields: Readonly<Record<string, string>> = { contact: 'email', account: 'company_name' };
 
