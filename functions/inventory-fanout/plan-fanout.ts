@@ -23,9 +23,10 @@ import type { OutboundMessageInput } from '../shared/outbound/message.js';
  * system already received (racing adjustments, a redelivered stream record,
  * a retry that outlived a newer message).
  *
- * Alerts are ordinary outbound messages (retries, DLQ) whose ids and
- * supersede keys derive from the stock version: a redelivered stream record
- * never alerts twice.
+ * Alerts are ordinary outbound messages (retries, DLQ) whose ids derive
+ * from the stock version, and each is its own supersede key: a redelivered
+ * stream record never alerts twice, and a later alert never stands in for
+ * an earlier one (unlike a quantity, every crossing is news).
  */
 
 /** One stock change as the stream shows it. */
@@ -118,13 +119,14 @@ const stockMessages = (
 
 const slackAlert = (alert: StockAlert, change: StockChange, product: ProductInfo): OutboundMessageInput => {
   const subject: AlertSubject = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
-  // One supersede key per kind of alert: a low-stock and an out-of-stock alert of the same version both go out.
-  const key = targetKey(`slack#${alert}`, change);
+  const id = `${targetKey(`slack#${alert}`, change)}#v${change.version}`;
   return {
-    id: `${key}#v${change.version}`,
+    id,
     group: targetKey('slack', change),
     request: { integration: 'slack', method: 'POST', path: '', body: { text: alertText(alert, subject, product) } },
-    supersede: { key, version: change.version },
+    // Keyed by the alert itself: stream records of one batch are handled concurrently, so the alert of
+    // a later crossing can be delivered first, and a key per kind of alert would then drop this one.
+    supersede: { key: id, version: change.version },
     context: contextOf(change, 'slack', { alert }),
   };
 };

@@ -143,7 +143,7 @@ describe('Function: alertMessages()', () => {
       id: 'inventory#slack#low_stock#SKU-1#WH-1#v7',
       group: 'inventory#slack#SKU-1#WH-1',
       request: { integration: 'slack', method: 'POST', path: '', body: { text: expect.stringContaining('Low Stock') } },
-      supersede: { key: 'inventory#slack#low_stock#SKU-1#WH-1', version: 7 },
+      supersede: { key: 'inventory#slack#low_stock#SKU-1#WH-1#v7', version: 7 },
     });
   });
 
@@ -161,6 +161,15 @@ describe('Function: alertMessages()', () => {
       },
     ]);
     expect(messages[1]).toMatchObject({ group: 'inventory#ecommerce#SKU-1#WH-1' });
+  });
+
+  it('gives each crossing its own supersede key, so a later alert delivered first never drops an earlier one', () => {
+    // Prepare: two crossings of the same reorder point, as one stream batch may hold them.
+    const first = alertMessages({ ...CHANGE, version: 2, before: 12, after: 8 }, MUG);
+    const second = alertMessages({ ...CHANGE, version: 4, before: 14, after: 8 }, MUG);
+    expect([first, second].map((m) => m.length)).toEqual([1, 1]);
+    // Assess
+    expect(first[0]?.supersede?.key).not.toBe(second[0]?.supersede?.key);
   });
 
   it('gives the same ids for the same version, so a redelivered stream record does not alert twice', () => {

@@ -10,6 +10,9 @@ import { tableName } from '../store/names.js';
  */
 const key = (supersedeKey: string): string => `DELIVERED#${supersedeKey}`;
 
+/** How long a delivered version is remembered when nothing newer is delivered to its key. */
+const KEEP_DAYS = 30;
+
 const deliveredVersion = async (supersedeKey: string): Promise<number | undefined> => {
   const out = await dynamo().send(
     new GetCommand({ TableName: tableName('idempotency'), Key: { pk: key(supersedeKey) }, ConsistentRead: true }),
@@ -24,9 +27,15 @@ const markDelivered = async (supersedeKey: string, version: number): Promise<voi
       new UpdateCommand({
         TableName: tableName('idempotency'),
         Key: { pk: key(supersedeKey) },
-        UpdateExpression: 'SET version = :v, delivered_at = :now',
+        // Expires long after any message that could still be redelivered (SQS keeps them 14 days at most);
+        // a key that keeps receiving newer versions is rewritten, and so kept, every time.
+        UpdateExpression: 'SET version = :v, delivered_at = :now, expires_at = :expires',
         ConditionExpression: 'attribute_not_exists(version) OR version < :v',
-        ExpressionAttributeValues: { ':v': version, ':now': new Date().toISOString() },
+        ExpressionAttributeValues: {
+          ':v': version,
+          ':now': new Date().toISOString(),
+          ':expires': Math.floor(Date.now() / 1000) + KEEP_DAYS * 86_400,
+        },
       }),
     );
   } catch (error) {
