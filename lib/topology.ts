@@ -264,11 +264,12 @@ const functions = {
     integrations: ['inventory'],
   },
   inventoryFanout: {
-    description: 'Stream consumer on stock levels: new quantities to every other system, low and out of stock alerts.',
+    description:
+      'Stream consumer on stock levels: new quantities to every other system, low and out of stock alerts, missing transactions.',
     entry: 'functions/inventory-fanout/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { records: 'read' },
+    tables: { records: 'read', inventory: 'readwrite' },
     queues: { outbound: 'send' },
   },
   inventoryAdmin: {

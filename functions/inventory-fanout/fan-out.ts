@@ -1,8 +1,10 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { findProduct } from '../shared/inventory/products.js';
+import { transactionOf } from '../shared/inventory/stock.js';
+import { ensureTransaction } from '../shared/inventory/stock-store.js';
 import { logger } from '../shared/observability.js';
 import { enqueueOutbound } from '../shared/outbound/outbound-queue.js';
-import { alertMessages, mayAlert, stockChangeOf, stockMessages } from './plan-fanout.js';
+import { alertMessages, mayAlert, newStockVersionOf, stockChangeOf, stockMessages } from './plan-fanout.js';
 
 /**
  * Handles one stream record of a stock level: the new quantity to every
@@ -53,4 +55,26 @@ const fanOutStockChange = async (
   });
 };
 
-export { fanOutStockChange };
+/**
+ * The backstop for a webhook that died between its stock update and its
+ * transaction write: every new stock version gets its transaction, built
+ * from the new image (the values the atomic update wrote). Nearly always
+ * the webhook wrote it already, and this is one read.
+ *
+ * @example
+ * await recordMissingTransaction(streamRecord);
+ */
+const recordMissingTransaction = async (record: DynamoDBRecord): Promise<void> => {
+  const stock = newStockVersionOf(record);
+  if (!stock) return;
+  if (await ensureTransaction(transactionOf(stock))) {
+    logger.warn('transaction written from the stream: the webhook that applied it did not write it', {
+      sku: stock.sku,
+      warehouse: stock.warehouse,
+      version: stock.version,
+      delivery_id: stock.last_delivery_id,
+    });
+  }
+};
+
+export { fanOutStockChange, recordMissingTransaction };

@@ -74,6 +74,19 @@ const stockChangeOf = (record: DynamoDBRecord): StockChange | { readonly skip: s
   };
 };
 
+/**
+ * The stock item a stream record carries when it holds a new version of a
+ * stock level, whatever the quantity did: every version has a transaction,
+ * even a count that confirmed the level.
+ */
+const newStockVersionOf = (record: DynamoDBRecord): StockItem | undefined => {
+  if (record.eventName === 'REMOVE') return undefined;
+  const now = imageOf(record.dynamodb?.NewImage);
+  if (now?.sk !== STOCK_SK) return undefined;
+  const old = imageOf(record.dynamodb?.OldImage);
+  return now.version > (old?.version ?? 0) ? now : undefined;
+};
+
 /** A key naming one target of one sku and warehouse: the FIFO group and the supersede key. */
 const targetKey = (target: string, change: StockChange): string =>
   `inventory#${target}#${change.sku}#${change.warehouse}`;
@@ -196,4 +209,4 @@ const supersededInBatch = (change: StockChange, system: string, newest: Readonly
 /** Only a fall can raise an alert, so only then is the product worth reading. */
 const mayAlert = (change: StockChange): boolean => change.after < change.before;
 
-export { stockChangeOf, stockMessages, alertMessages, mayAlert, newestVersions, supersededInBatch };
+export { stockChangeOf, newStockVersionOf, stockMessages, alertMessages, mayAlert, newestVersions, supersededInBatch };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_TOKEN, TEST_INVENTORY_SECRET, admin, postSignedWebhook } from '../helpers/http-client.js';
-import { transactionOf } from '../../functions/shared/inventory/apply-adjustment.js';
+import { TEST_ADMIN_TOKEN, TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { transactionOf } from '../../functions/shared/inventory/stock.js';
 import { applyStockChange, putTransaction } from '../../functions/shared/inventory/stock-store.js';
 import { type FakeSystems, startFakeSystems } from '../helpers/fake-systems.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
@@ -364,6 +364,29 @@ describe('Crash recovery', () => {
     ]);
   });
 
+  it('applies once when a copy died before its transaction and later adjustments moved the stock on', async () => {
+    // Prepare: the copy's stock update, then its death, then another adjustment on top.
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    await adjust({ sku, type: 'receipt', quantity: 10 });
+    const shipment = { source: 'erp', sku, warehouse: WAREHOUSE, type: 'shipment', quantity: 3, reason: 'order 77' } as const;
+    expect((await applyStockChange(shipment, id, new Date().toISOString())).kind).toBe('applied');
+    await leaveCrashedClaim(id);
+    await adjust({ sku, type: 'receipt', quantity: 5 });
+    // The stream consumer writes the transaction the dead copy did not.
+    const written = await eventually(async () => {
+      const { items } = await allTransactions(sku);
+      return items.find((t) => t.delivery_id === id);
+    }, 'the transaction written from the stream');
+    expect(written).toMatchObject({ quantity_before: 10, quantity_change: -3, quantity_after: 7, reason: 'order 77' });
+    // Act
+    const redelivered = await adjust(shipment, id);
+    // Assess
+    expect(redelivered.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 7 });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 12, version: 3 });
+    expect((await allTransactions(sku)).items.map((t) => t.quantity_after)).toEqual([10, 7, 12]);
+  });
+
   it('answers the result of a copy that died after writing its transaction, even after later adjustments', async () => {
     // Prepare
     const sku = newSku();
@@ -372,7 +395,7 @@ describe('Crash recovery', () => {
     const shipment = { source: 'erp', sku, warehouse: WAREHOUSE, type: 'shipment', quantity: 3 } as const;
     const applied = await applyStockChange(shipment, id, new Date().toISOString());
     if (applied.kind !== 'applied') throw new Error(`expected applied, got ${applied.kind}`);
-    await putTransaction(transactionOf(applied.stock, shipment, id));
+    await putTransaction(transactionOf(applied.stock));
     await leaveCrashedClaim(id);
     await adjust({ sku, type: 'receipt', quantity: 5 });
     // Act

@@ -8,7 +8,7 @@ const findProduct = vi.hoisted(() => vi.fn());
 vi.mock('../../functions/shared/outbound/outbound-queue.js', () => ({ enqueueOutbound }));
 vi.mock('../../functions/shared/inventory/products.js', () => ({ findProduct }));
 
-const { alertMessages, newestVersions, stockChangeOf, stockMessages, supersededInBatch } = await import(
+const { alertMessages, newStockVersionOf, newestVersions, stockChangeOf, stockMessages, supersededInBatch } = await import(
   '../../functions/inventory-fanout/plan-fanout.js'
 );
 const { fanOutStockChange } = await import('../../functions/inventory-fanout/fan-out.js');
@@ -52,6 +52,26 @@ describe('Function: stockChangeOf()', () => {
   ])('sends nothing for %s', (_what, record, reason) => {
     // Assess
     expect(stockChangeOf(record)).toEqual({ skip: reason });
+  });
+});
+
+describe('Function: newStockVersionOf()', () => {
+  it('answers every new version of a stock level, a count that kept the quantity too (it has a transaction)', () => {
+    // Prepare
+    const record = aStockStreamRecord({ version: 4, quantity_on_hand: 9 }, { version: 3, quantity_on_hand: 9 });
+    // Act
+    const stock = newStockVersionOf(record);
+    // Assess
+    expect(stock).toMatchObject({ version: 4, quantity_on_hand: 9 });
+  });
+
+  it.each([
+    ['a removed item', aStockStreamRecord(undefined, { version: 2 })],
+    ['a write that did not grow the version', aStockStreamRecord({ version: 3 }, { version: 3 })],
+    ['a transaction item', aStockStreamRecord({ sk: 'TX#000000000001' as 'STOCK', version: 1 })],
+  ])('answers nothing for %s', (_what, record) => {
+    // Assess
+    expect(newStockVersionOf(record)).toBeUndefined();
   });
 });
 

@@ -1,8 +1,8 @@
 import { HttpError } from '../http/responses.js';
 import { type ClaimInfo, EffectCommittedError } from '../idempotency.js';
 import { logger } from '../observability.js';
-import { type InventoryAdjustment, adjustmentKind, quantityAfter } from './adjustment.js';
-import type { StockItem, StockTransaction } from './stock.js';
+import { type InventoryAdjustment, quantityAfter } from './adjustment.js';
+import { type StockItem, transactionOf } from './stock.js';
 import { applyStockChange, findTransactionByDelivery, putTransaction } from './stock-store.js';
 
 /**
@@ -10,7 +10,9 @@ import { applyStockChange, findTransactionByDelivery, putTransaction } from './s
  * transaction item that records it. Runs under the delivery's idempotency
  * claim (see `../idempotency.ts`), which keeps a redelivered webhook from
  * applying twice; this module handles what the claim cannot see, a crash
- * between the two writes.
+ * between the two writes. The inventory stream consumer is the backstop
+ * for that crash: it writes any transaction missing for a stock version
+ * (`ensureTransaction`), so a takeover finds it even after later updates.
  */
 
 /** The webhook's answer: the quantity this adjustment produced. */
@@ -31,44 +33,10 @@ const resultOf = (sku: string, warehouse: string, quantity: number): AdjustmentR
   new_quantity: quantity,
 });
 
-/**
- * The transaction an update produced, from the stock item that update
- * returned. The change of an add or subtract is the quantity sent (exact);
- * that of a set is the difference DynamoDB's before and after show.
- */
-const transactionOf = (
-  stock: StockItem,
-  adjustment: InventoryAdjustment,
-  deliveryId: string,
-): Omit<StockTransaction, 'pk' | 'sk'> => {
-  const before = stock.last_quantity_before;
-  const after = stock.quantity_on_hand;
-  const kind = adjustmentKind(adjustment.type);
-  const change = kind === 'add' ? adjustment.quantity : kind === 'subtract' ? -adjustment.quantity : after - before;
-  return {
-    sku: stock.sku,
-    warehouse: stock.warehouse,
-    adjustment_type: adjustment.type,
-    quantity_before: before,
-    quantity_change: change,
-    quantity_after: after,
-    ...(adjustment.reason === undefined ? {} : { reason: adjustment.reason }),
-    ...(adjustment.reference === undefined ? {} : { reference: adjustment.reference }),
-    source: adjustment.source,
-    created_at: stock.updated_at,
-    delivery_id: deliveryId,
-    version: stock.version,
-  };
-};
-
 /** After the stock moved, the transaction must be written; failing that, the claim is kept for a takeover to finish. */
-const recordTransaction = async (
-  stock: StockItem,
-  adjustment: InventoryAdjustment,
-  deliveryId: string,
-): Promise<void> => {
+const recordTransaction = async (stock: StockItem): Promise<void> => {
   try {
-    await putTransaction(transactionOf(stock, adjustment, deliveryId));
+    await putTransaction(transactionOf(stock));
   } catch (error) {
     throw new EffectCommittedError('stock updated but its transaction could not be written', { cause: error });
   }
@@ -78,7 +46,8 @@ const recordTransaction = async (
  * A takeover: an earlier copy claimed this delivery and died. If its stock
  * update happened, finish its work instead of applying again. The stock
  * item says so while it is still the last update; otherwise the
- * transaction written since the first claim does.
+ * transaction written since the first claim does (by that copy, or by the
+ * stream consumer when the copy died before writing it).
  */
 const recoverCrashedAttempt = async (
   adjustment: InventoryAdjustment,
@@ -127,10 +96,10 @@ const applyAdjustment = async (
       logger.warn('adjustment was already applied by this delivery; rebuilding its transaction', {
         version: outcome.stock.version,
       });
-      await recordTransaction(outcome.stock, adjustment, deliveryId);
+      await recordTransaction(outcome.stock);
       return resultOf(sku, warehouse, outcome.stock.quantity_on_hand);
     case 'applied':
-      await recordTransaction(outcome.stock, adjustment, deliveryId);
+      await recordTransaction(outcome.stock);
       logger.info('inventory adjusted', {
         sku,
         warehouse,
@@ -144,4 +113,4 @@ const applyAdjustment = async (
   }
 };
 
-export { applyAdjustment, transactionOf };
+export { applyAdjustment };

@@ -37,6 +37,15 @@ export type StockChangeOutcome =
  * an update whose answer was lost, the retry fails instead of adding twice,
  * and `already-applied` hands back the item to rebuild the answer from.
  */
+/** The previous adjustment's reason and reference must not outlive it on the item. */
+const removeAbsent = (adjustment: InventoryAdjustment): string => {
+  const absent = [
+    ...(adjustment.reason === undefined ? ['#reason'] : []),
+    ...(adjustment.reference === undefined ? ['#reference'] : []),
+  ];
+  return absent.length > 0 ? ` REMOVE ${absent.join(', ')}` : '';
+};
+
 const applyStockChange = async (
   adjustment: InventoryAdjustment,
   deliveryId: string,
@@ -62,7 +71,9 @@ const applyStockChange = async (
           '#lastDelivery = :id',
           '#sku = :sku',
           '#warehouse = :warehouse',
-        ].join(', '),
+          ...(adjustment.reason === undefined ? [] : ['#reason = :reason']),
+          ...(adjustment.reference === undefined ? [] : ['#reference = :reference']),
+        ].join(', ') + removeAbsent(adjustment),
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: {
           '#qty': 'quantity_on_hand',
@@ -75,6 +86,8 @@ const applyStockChange = async (
           '#lastDelivery': 'last_delivery_id',
           '#sku': 'sku',
           '#warehouse': 'warehouse',
+          '#reason': 'last_reason',
+          '#reference': 'last_reference',
         },
         ExpressionAttributeValues: {
           ':q': adjustment.quantity,
@@ -86,6 +99,8 @@ const applyStockChange = async (
           ':id': deliveryId,
           ':sku': adjustment.sku,
           ':warehouse': adjustment.warehouse,
+          ...(adjustment.reason === undefined ? {} : { ':reason': adjustment.reason }),
+          ...(adjustment.reference === undefined ? {} : { ':reference': adjustment.reference }),
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -105,14 +120,31 @@ const applyStockChange = async (
  * Writes a transaction item. Its key is the version it records, so writing
  * the same transaction twice (a recovery) leaves one item.
  */
-const putTransaction = async (transaction: Omit<StockTransaction, 'pk' | 'sk'>): Promise<StockTransaction> => {
-  const item: StockTransaction = {
-    pk: stockKey(transaction.sku, transaction.warehouse),
-    sk: transactionSortKey(transaction.version),
-    ...transaction,
-  };
-  await dynamo().send(new PutCommand({ TableName: tableName('inventory'), Item: item }));
-  return item;
+const putTransaction = async (transaction: StockTransaction): Promise<void> => {
+  await dynamo().send(new PutCommand({ TableName: tableName('inventory'), Item: transaction }));
+};
+
+/**
+ * Writes the transaction unless it is there already (a read first: the
+ * webhook has nearly always written it, and a failed conditional write
+ * would cost a write unit where a read costs one).
+ *
+ * @returns whether it had to be written.
+ */
+const ensureTransaction = async (transaction: StockTransaction): Promise<boolean> => {
+  const key = { pk: transaction.pk, sk: transaction.sk };
+  const found = await dynamo().send(new GetCommand({ TableName: tableName('inventory'), Key: key, ConsistentRead: true }));
+  if (found.Item) return false;
+  try {
+    await dynamo().send(
+      new PutCommand({ TableName: tableName('inventory'), Item: transaction, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    // The webhook wrote it between our read and our write: the same item.
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 };
 
 /** The stock item, strongly consistent; undefined when the sku was never adjusted in that warehouse. */
@@ -197,4 +229,4 @@ const findTransactionByDelivery = async (
   return undefined;
 };
 
-export { applyStockChange, putTransaction, getStock, listTransactions, findTransactionByDelivery };
+export { applyStockChange, putTransaction, ensureTransaction, getStock, listTransactions, findTransactionByDelivery };

@@ -23,6 +23,9 @@ export interface StockItem {
   readonly last_delivery_id: string;
   /** `quantity_on_hand` just before this version, written by the same update expression. */
   readonly last_quantity_before: number;
+  /** The reason and reference the adjustment gave, if any: with the fields above, its whole transaction. */
+  readonly last_reason?: string;
+  readonly last_reference?: string;
 }
 
 /**
@@ -56,4 +59,31 @@ const stockKey = (sku: string, warehouse: string): string => `${sku}#${warehouse
 /** Zero-padded so that string order is version order. */
 const transactionSortKey = (version: number): string => `${TX_PREFIX}${String(version).padStart(12, '0')}`;
 
-export { STOCK_SK, TX_PREFIX, stockKey, transactionSortKey };
+/**
+ * The transaction of the adjustment that made this version of the stock
+ * item, from the item alone: its before and after are those the atomic
+ * update itself wrote, so the change is exact for every kind of adjustment.
+ * The webhook builds it from the item its update returned; the stream
+ * consumer from the item's new image, when the webhook died before writing it.
+ *
+ * @example
+ * transactionOf(stock); // { quantity_before: 10, quantity_change: -3, quantity_after: 7, version: 2, ... }
+ */
+const transactionOf = (stock: StockItem): StockTransaction => ({
+  pk: stockKey(stock.sku, stock.warehouse),
+  sk: transactionSortKey(stock.version),
+  sku: stock.sku,
+  warehouse: stock.warehouse,
+  adjustment_type: stock.last_adjustment_type,
+  quantity_before: stock.last_quantity_before,
+  quantity_change: stock.quantity_on_hand - stock.last_quantity_before,
+  quantity_after: stock.quantity_on_hand,
+  ...(stock.last_reason === undefined ? {} : { reason: stock.last_reason }),
+  ...(stock.last_reference === undefined ? {} : { reference: stock.last_reference }),
+  source: stock.last_adjustment_source,
+  created_at: stock.updated_at,
+  delivery_id: stock.last_delivery_id,
+  version: stock.version,
+});
+
+export { STOCK_SK, TX_PREFIX, stockKey, transactionSortKey, transactionOf };
