@@ -80,6 +80,17 @@ const logAttempt = async (message: OutboundMessage, attempt: number, outcome: De
   });
 };
 
+/** Makes the record visible again after `seconds` (its retry delay); the caller then fails it. */
+const handBack = async (record: SQSRecord, seconds: number): Promise<void> => {
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl('outbound'),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+};
+
 /**
  * Handles one SQS record of the outbound queue: parse, deliver, log the
  * attempt, and either finish (delete) or hand it back with a delay.
@@ -90,25 +101,22 @@ const dispatchRecord = async (record: SQSRecord, ports: DeliveryPorts): Promise<
   try {
     message = z.parse(outboundMessage, JSON.parse(record.body));
   } catch (error) {
-    // Producers validate with the same schema, so this is not ours to retry: keep it visible in the log.
-    logger.error('outbound message is malformed and was dropped', {
+    // Producers validate with the same schema, so this is a bug of ours and retrying will not help;
+    // but it is somebody's data: shown again at once, it spends its receives and lands in the DLQ.
+    logger.error('outbound message is malformed; it goes to the DLQ', {
       sqs_message_id: record.messageId,
+      attempt,
       error: error as Error,
       body: record.body.slice(0, 2000),
     });
     metrics.addMetric('Outbound_malformed', MetricUnit.Count, 1);
-    return;
+    await handBack(record, 0);
+    throw new RetryLater(`malformed outbound message ${record.messageId}: on its way to the DLQ`);
   }
   const outcome = await deliver(message, attempt, ports);
   await logAttempt(message, attempt, outcome);
   if (outcome.kind !== 'retry') return;
-  await sqs().send(
-    new ChangeMessageVisibilityCommand({
-      QueueUrl: queueUrl('outbound'),
-      ReceiptHandle: record.receiptHandle,
-      VisibilityTimeout: outcome.delaySeconds,
-    }),
-  );
+  await handBack(record, outcome.delaySeconds);
   throw new RetryLater(`${describe(message)}: ${outcome.reason}; retry in ${outcome.delaySeconds} s`);
 };
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
@@ -242,5 +243,27 @@ describe('Outbound: a CRM that fails', () => {
     expect(events.body.items.map((e) => e.outcome)).toEqual(['rejected']);
     expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
     expect((await getContact(id)).body.external_id).toBeUndefined();
+  });
+});
+
+describe('Outbound queue: a message no producer should have made', () => {
+  it('sends a malformed message to the DLQ instead of dropping it', async () => {
+    // Prepare
+    const marker = `malformed-${randomUUID()}`;
+    // Act
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.resources.queues.outbound?.url,
+        MessageBody: JSON.stringify({ marker, request: 'not a request' }),
+        MessageGroupId: marker,
+        MessageDeduplicationId: marker,
+      }),
+    );
+    // Assess: handed back at once on every receive, it spends its receives and SQS moves it.
+    const dead = await eventually(async () => {
+      const messages = await stack.receive('outbound', { dlq: true, waitSeconds: 1, max: 10 });
+      return messages.find((m) => m.Body?.includes(marker));
+    }, 'the malformed message in the DLQ', 25_000);
+    expect(JSON.parse(dead.Body ?? '{}')).toEqual({ marker, request: 'not a request' });
   });
 });
