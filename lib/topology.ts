@@ -155,7 +155,7 @@ const tables = {
     indexes: [
       // `{type}#{source}#{external id}`, only on records whose id does not derive from the vendor's.
       { name: 'byExternalId', partitionKey: 'ext_key', include: ['record_id'] },
-      // `{type}#{match field}#{value}`, only until a vendor id is known: link by email or name.
+      // `{type}#{match field}#{value}`, only on local records: link by email or name.
       { name: 'byMatchKey', partitionKey: 'match_key', include: ['record_id', 'external_id', 'deleted_at'] },
     ],
   },

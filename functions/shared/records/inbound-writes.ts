@@ -42,15 +42,16 @@ const unchangedSince = (record: StoredRecord) => ({
 });
 
 /**
- * Links the record to the source's id. A linked record leaves the match
- * index (only unlinked records are candidates for matching) and enters
- * the external-id index only if its id does not derive from the source's.
+ * Links the record to the source's id; it enters the external-id index only
+ * if its id does not derive from the source's. A local record keeps its
+ * match key: both indexes catch up asynchronously, and until the external-id
+ * entry shows, a copy of the same change racing this one still finds the
+ * record through its match entry (which then says it is linked).
  */
 const link = (record: Pick<StoredRecord, 'record_id'>, change: InboundChange) => {
   const extKey = externalKeyFor(change.recordType, record.record_id, change.source, change.externalId);
   return {
     set: `external_id = :ext, external_source = :source${extKey ? ', ext_key = :extKey' : ''}`,
-    remove: 'match_key',
     values: { ':ext': change.externalId, ':source': change.source, ...(extKey ? { ':extKey': extKey } : {}) },
   };
 };
@@ -58,7 +59,8 @@ const link = (record: Pick<StoredRecord, 'record_id'>, change: InboundChange) =>
 /**
  * A record born at the source: our id derives from theirs, so racing copies
  * collide on one key. Linked from birth and found by its id, it carries
- * neither index key: one write unit, whatever its size up to 1 KB.
+ * neither index key (it can never be matched, having a vendor id already):
+ * one write unit, whatever its size up to 1 KB.
  */
 const createFromRemote = async (recordId: string, change: InboundChange, now: string): Promise<StoredRecord> => {
   const extKey = externalKeyFor(change.recordType, recordId, change.source, change.externalId);
@@ -115,7 +117,7 @@ const applyRemote = async (
           'synced_at = :now, remote_updated_at = :ts, last_delivery_id = :delivery, sync_status = :synced,',
           linked.set,
           options.delete ? ', deleted_at = :now, deleted_from = :source' : '',
-          ` REMOVE base_data, pushed_data, conflict_id, ${linked.remove}`,
+          ' REMOVE base_data, pushed_data, conflict_id',
           options.delete ? '' : ', deleted_at, deleted_from',
         ].join(''),
         ExpressionAttributeNames: { '#data': 'data', '#version': 'version' },
@@ -160,8 +162,7 @@ const noteRemote = async (
           linked.set,
           status.acknowledge ? ', synced_version = #version' : '',
           status.conflictId ? ', conflict_id = :conflict' : '',
-          ` REMOVE ${linked.remove}`,
-          status.acknowledge ? ', base_data' : '',
+          status.acknowledge ? ' REMOVE base_data' : '',
         ].join(''),
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: {

@@ -25,16 +25,16 @@ const acknowledgePush = async (ack: {
   readonly now?: string;
 }): Promise<boolean> => {
   const now = ack.now ?? new Date().toISOString();
-  // Linked now: out of the match index, into the external-id one (our id does not derive from theirs).
+  // Linked now: into the external-id index (our id does not derive from theirs). The match entry stays;
+  // it says the record is linked, and covers the moment before the external-id entry shows.
   const extKey = ack.externalId ? externalKeyFor(ack.recordType, ack.recordId, ack.system, ack.externalId) : undefined;
   const link = ack.externalId
     ? {
         set: `, external_id = :ext, external_source = :system${extKey ? ', ext_key = :extKey' : ''}`,
-        remove: ', match_key',
         condition: ' AND (attribute_not_exists(external_id) OR external_id = :ext)',
         values: { ':ext': ack.externalId, ':system': ack.system, ...(extKey ? { ':extKey': extKey } : {}) },
       }
-    : { set: '', remove: '', condition: '', values: {} };
+    : { set: '', condition: '', values: {} };
   const key = { pk: recordKey(ack.recordType, ack.recordId) };
   try {
     await dynamo().send(
@@ -42,7 +42,7 @@ const acknowledgePush = async (ack: {
         TableName: tableName('records'),
         Key: key,
         ConditionExpression: `#version = :v${link.condition}`,
-        UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data${link.remove}`,
+        UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
       }),
@@ -59,7 +59,7 @@ const acknowledgePush = async (ack: {
         TableName: tableName('records'),
         Key: key,
         ConditionExpression: `attribute_exists(pk)${link.condition}`,
-        UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}${link.remove ? ` REMOVE ${link.remove.slice(2)}` : ''}`,
+        UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
         ExpressionAttributeValues: { ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ...link.values },
       }),
     );

@@ -6,10 +6,11 @@ import { type Origin, type RecordData, type StoredRecord, externalKey, localIdFo
 
 /**
  * The field that identifies a record of a type before any vendor id is
- * known: a contact by email, an account by company name. Until it is
- * linked, a record of these types carries a `match_key`, so an inbound
- * "created" for a record we already pushed (or typed in by hand) links to
- * it instead of duplicating it.
+ * known: a contact by email, an account by company name. A local record of
+ * these types carries a `match_key`, so an inbound "created" for a record
+ * we already pushed (or typed in by hand) links to it instead of
+ * duplicating it. Records born at a vendor have none: they are never
+ * candidates, and stay out of the index.
  */
 const matchFields: Readonly<Record<string, string>> = { contact: 'email', account: 'company_name' };
 
@@ -67,8 +68,7 @@ const unlinkedMatchId = async (type: string, data: RecordData): Promise<string |
       TableName: tableName('records'),
       IndexName: 'byMatchKey',
       KeyConditionExpression: 'match_key = :k',
-      // A local edit of a linked record puts its match key back (one update cannot set it only while
-      // unlinked); the next change from the vendor removes it again. Until then, this filter skips it.
+      // Linked records keep their entry (see inbound-writes.ts); the index carries what this filter reads.
       FilterExpression: 'attribute_not_exists(external_id) AND attribute_not_exists(deleted_at)',
       ExpressionAttributeValues: { ':k': key },
     }),
