@@ -9,9 +9,10 @@ import { newestVersions } from './plan-fanout.js';
 /**
  * Stream consumer on `inventory` (stock levels only, by filter): each new
  * version gets its transaction if the webhook died before writing it, and
- * each change is queued for the other systems, with alerts. A failed record fails alone
- * (partial batch response); Lambda retries from it with bisection, and after
- * the bounded retries the batch goes to the stream-failures queue.
+ * each change is queued for the other systems, with alerts. A failed record
+ * fails alone (partial batch response); Lambda retries from it with
+ * bisection, and after the bounded retries the batch goes to the
+ * stream-failures queue.
  */
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
