@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSystems, type StockSystem, startFakeSystems } from '../helpers/fake-systems.js';
+import type { FakeSystems, StockSystem } from '../helpers/fake-systems.js';
 import {
-  TEST_ADMIN_TOKEN,
   TEST_INVENTORY_SECRET,
   admin,
   eventually,
   postSignedWebhook,
 } from '../helpers/http-client.js';
-import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
 
 /**
  * Inventory fan-out end to end: the webhook writes DynamoDB Local; the
@@ -18,7 +18,7 @@ import { type TestStack, startTestStack } from '../helpers/test-stack.js';
  */
 let stack: TestStack;
 let systems: FakeSystems;
-const savedEnv = { ...process.env };
+let inventory: InventoryStack;
 
 const ALL: readonly StockSystem[] = ['erp', 'ecommerce', 'pos', 'wms'];
 const WAREHOUSE = 'WH-7';
@@ -41,20 +41,12 @@ const putProduct = async (sku: string, data: Record<string, unknown>) => {
 };
 
 beforeAll(async () => {
-  systems = await startFakeSystems();
-  Object.assign(process.env, systems.env, {
-    INVENTORY_WEBHOOK_SECRET: TEST_INVENTORY_SECRET,
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-    OUTBOUND_TIMEOUT_MS: '1000',
-  });
-  stack = await startTestStack();
+  inventory = await startInventoryStack();
+  ({ stack, systems } = inventory);
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await systems?.close();
-  process.env = savedEnv;
+  await inventory?.stop();
 });
 
 describe('Fan-out of stock levels', () => {

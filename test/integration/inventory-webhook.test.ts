@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_TOKEN, TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { transactionOf } from '../../functions/shared/inventory/stock.js';
 import { applyStockChange, putTransaction } from '../../functions/shared/inventory/stock-store.js';
-import { type FakeSystems, startFakeSystems } from '../helpers/fake-systems.js';
-import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
+import type { TestStack } from '../helpers/test-stack.js';
 
 /**
  * POST /webhooks/inventory through the offline HTTP gateway: signature,
@@ -13,8 +13,7 @@ import { type TestStack, startTestStack } from '../helpers/test-stack.js';
  * back through the inventory admin API. Fan-out is inventory-fanout.test.ts.
  */
 let stack: TestStack;
-let systems: FakeSystems;
-const savedEnv = { ...process.env };
+let inventory: InventoryStack;
 
 interface Answer {
   status?: string;
@@ -75,21 +74,12 @@ const allTransactions = async (sku: string, limit?: number): Promise<{ items: Tr
 };
 
 beforeAll(async () => {
-  // Fake systems answer the fan-out this route triggers, so it does not pile up retries meanwhile.
-  systems = await startFakeSystems();
-  Object.assign(process.env, systems.env, {
-    INVENTORY_WEBHOOK_SECRET: TEST_INVENTORY_SECRET,
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-    OUTBOUND_TIMEOUT_MS: '1000',
-  });
-  stack = await startTestStack();
+  inventory = await startInventoryStack();
+  ({ stack } = inventory);
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await systems?.close();
-  process.env = savedEnv;
+  await inventory?.stop();
 });
 
 describe('POST /webhooks/inventory', () => {
