@@ -17,7 +17,10 @@ const toEventAttribute = (value: SdkAttributeValue): AttributeValue => {
   if (value.L !== undefined) return { L: value.L.map(toEventAttribute) };
   if (value.NULL !== undefined) return { NULL: value.NULL };
   if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  throw new Error(`Unknown DynamoDB attribute type: ${Object.keys(value).join(', ')}`);
+  // An empty map (a tombstone's `data: {}`) comes back from GetRecords as `{}`, its type lost
+  // on the way; an empty list keeps `L: []`. Lambda delivers `{M: {}}`.
+  if (Object.keys(value).length === 0) return { M: {} };
+  throw new Error(`Unknown DynamoDB attribute type: ${JSON.stringify(value)}`);
 };
 
 const toEventImage = (image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> =>

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readBatchResponse } from '../../local/batch-response.js';
 import { encodeBody } from '../../local/http-events.js';
 import { toHttpResponse } from '../../local/http-results.js';
-import { streamFailureRecord } from '../../local/stream-records.js';
+import { streamFailureRecord, toLambdaStreamRecord } from '../../local/stream-records.js';
 import {
   anAuthorizerEvent,
   anHttpApiEvent,
@@ -119,6 +119,28 @@ describe('Function: readBatchResponse()', () => {
   ])('reads %j as a failure of the whole batch, as Lambda does', (value) => {
     // Act & Assess
     expect(readBatchResponse(value, ids).kind).toBe('invalid');
+  });
+});
+
+describe('Function: toLambdaStreamRecord()', () => {
+  it('delivers an empty map that GetRecords returned without its type as an empty map', () => {
+    // Prepare: a tombstone's `data: {}`, as the SDK reads it from DynamoDB Local.
+    const record = {
+      eventID: 'e-1',
+      eventName: 'INSERT' as const,
+      dynamodb: {
+        StreamViewType: 'NEW_AND_OLD_IMAGES' as const,
+        Keys: { pk: { S: 'contact#crm-1' } },
+        NewImage: { pk: { S: 'contact#crm-1' }, data: {} as never, tags: { L: [] } },
+      },
+    };
+
+    // Act
+    const event = toLambdaStreamRecord(record, 'arn:stream', 'us-east-1');
+
+    // Assess
+    expect(event.dynamodb?.NewImage).toEqual({ pk: { S: 'contact#crm-1' }, data: { M: {} }, tags: { L: [] } });
+    expect(DynamoDBStreamSchema.safeParse({ Records: [event] }).error).toBeUndefined();
   });
 });
 
