@@ -248,6 +248,13 @@ const functions = {
     tables: { records: 'readwrite', syncLog: 'readwrite', conflicts: 'readwrite' },
     integrations: ['crm'],
   },
+  syncLogWriter: {
+    description: 'Stream consumer on records: the sync event each inbound write carries, into the sync log.',
+    entry: 'functions/sync-log-writer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { syncLog: 'readwrite' },
+  },
   crmOutbound: {
     description: 'Stream consumer on records: local contact changes queued for the CRM.',
     entry: 'functions/crm-outbound/handler.ts',
@@ -319,6 +326,15 @@ const streamConsumers: readonly StreamConsumerSpec[] = [
         dynamodb: { NewImage: { record_type: { S: ['contact'] }, origin: { S: [{ 'anything-but': ['crm', 'sync'] }] } } },
       },
     ],
+  },
+  {
+    ...streamDefaults,
+    table: 'records',
+    function: 'syncLogWriter',
+    // Writes that carry a sync event (inbound ones); the code skips an event it has already logged.
+    // With crmOutbound, the records stream has the two consumers a DynamoDB stream serves well per
+    // shard (facts.md): a third tool that needs record changes should share one of these.
+    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { sync_event: { M: { id: { S: [{ exists: true }] } } } } } }],
   },
   {
     ...streamDefaults,

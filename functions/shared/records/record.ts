@@ -1,3 +1,4 @@
+import type { CarriedSyncEvent } from '../sync-log/sync-events.js';
 import * as z from '../validation.js';
 
 /**
@@ -52,6 +53,10 @@ export interface StoredRecord {
   readonly pushed_data?: RecordData;
   readonly conflict_id?: string;
   readonly remote_updated_at?: string;
+  /** `remote_updated_at` in epoch milliseconds, for conditions: ISO strings with offsets do not compare as text. */
+  readonly remote_ms?: number;
+  /** The sync event of the last inbound write, copied into the sync log by a stream consumer. */
+  readonly sync_event?: CarriedSyncEvent;
   readonly last_delivery_id?: string;
   readonly sync_status?: string;
   readonly deleted_at?: string;

@@ -43,23 +43,56 @@ export interface StoredSyncEvent extends SyncEvent {
 const eventsKey = (recordId: string): string => `EVENTS#${recordId}`;
 
 /**
- * Appends one event. Each attempt is its own item (a random suffix keeps two
- * attempts in the same millisecond apart), so redeliveries show in the log.
+ * A sync event carried on the record write it describes (`sync_event`), so
+ * an inbound change costs one write on the hot path: the `syncLogWriter`
+ * stream consumer copies it into the log. Record type and id are the
+ * record's own; `id` makes the log item's key, so a redelivered stream
+ * record writes the same item again rather than a second one.
+ */
+export interface CarriedSyncEvent extends Omit<SyncEvent, 'record_type' | 'record_id'> {
+  readonly id: string;
+  readonly received_at: string;
+}
+
+/** The event to carry on a record write, stamped now. */
+const carriedSyncEvent = (event: Omit<SyncEvent, 'record_type' | 'record_id'>, now: Date = new Date()): CarriedSyncEvent => ({
+  ...event,
+  id: randomUUID().slice(0, 8),
+  received_at: now.toISOString(),
+});
+
+/** The log item of an event: keyed by subject, then time and id, expiring {@link RETENTION_DAYS} days after it was received. */
+const syncLogItem = (recordType: string, recordId: string, carried: CarriedSyncEvent): StoredSyncEvent => {
+  const { id, ...event } = carried;
+  return {
+    ...event,
+    record_type: recordType,
+    record_id: recordId,
+    pk: eventsKey(recordId),
+    sk: `${carried.received_at}#${id}`,
+    expires_at: Math.floor(Date.parse(carried.received_at) / 1000) + RETENTION_DAYS * 86_400,
+  };
+};
+
+/** Writes one log item; writing the same item again (a redelivery) leaves one. */
+const putSyncLogItem = async (item: StoredSyncEvent): Promise<void> => {
+  await dynamo().send(new PutCommand({ TableName: tableName('syncLog'), Item: item }));
+};
+
+/**
+ * Appends one event directly, for an attempt that writes no record (a
+ * duplicate delivery, an outbound call). Each attempt is its own item (a
+ * random suffix keeps two attempts in the same millisecond apart), so
+ * redeliveries show in the log.
  *
  * @example
  * await appendSyncEvent({ direction: 'inbound', source: 'crm', event: 'updated',
- *   record_type: 'contact', record_id: id, outcome: 'synced' });
+ *   record_type: 'contact', record_id: id, outcome: 'duplicate' });
  */
 const appendSyncEvent = async (event: SyncEvent, now: Date = new Date()): Promise<StoredSyncEvent> => {
-  const receivedAt = now.toISOString();
-  const item: StoredSyncEvent = {
-    ...event,
-    pk: eventsKey(event.record_id),
-    sk: `${receivedAt}#${randomUUID().slice(0, 8)}`,
-    received_at: receivedAt,
-    expires_at: Math.floor(now.getTime() / 1000) + RETENTION_DAYS * 86_400,
-  };
-  await dynamo().send(new PutCommand({ TableName: tableName('syncLog'), Item: item }));
+  const { record_type, record_id, ...rest } = event;
+  const item = syncLogItem(record_type, record_id, carriedSyncEvent(rest, now));
+  await putSyncLogItem(item);
   return item;
 };
 
@@ -82,4 +115,4 @@ const listSyncEvents = async (recordId: string): Promise<StoredSyncEvent[]> => {
   return items;
 };
 
-export { appendSyncEvent, listSyncEvents };
+export { appendSyncEvent, carriedSyncEvent, listSyncEvents, putSyncLogItem, syncLogItem };

@@ -3,6 +3,7 @@ import { recordConflict } from '../conflicts/conflict-store.js';
 import {
   RecordMovedError,
   applyRemote,
+  applyRemoteBlind,
   createFromRemote,
   noteRemote,
   noteSkipped,
@@ -12,7 +13,7 @@ import { getRecord, linkedRecordId, unlinkedMatchId } from '../records/repositor
 import { logger } from '../observability.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { appendSyncEvent } from '../sync-log/sync-events.js';
+import { type CarriedSyncEvent, appendSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
 import { type InboundChange, type InboundDecision, decideInbound } from './inbound-rules.js';
 
 /**
@@ -21,7 +22,9 @@ import { type InboundChange, type InboundDecision, decideInbound } from './inbou
  * When the record moved between the read and the write (a racing change, or
  * another copy of the same delivery), read and decide again.
  *
- * Every attempt, whatever its outcome, leaves one sync event.
+ * Every attempt, whatever its outcome, leaves one sync event: carried on the
+ * record write it made (the `syncLogWriter` stream consumer logs it, seconds
+ * later), or appended directly when it wrote none (a duplicate).
  */
 export type InboundResult =
   | { readonly status: 'synced'; readonly record_id: string; readonly direction: 'inbound'; readonly changed: boolean }
@@ -35,11 +38,15 @@ const MAX_ROUNDS = 8;
  * Our record for the source's id: the derived id first (strongly consistent;
  * every record the source created is there), else the external-id index and
  * (for creates and updates) an unlinked record with the same email or name,
- * both read at once. Index hits are re-read consistently.
+ * both read at once. Index hits are re-read consistently. `derived` is the
+ * record at the derived id when the caller has already read it.
  */
-const findRecord = async (change: InboundChange): Promise<StoredRecord | undefined> => {
-  const derived = await getRecord(change.recordType, localIdFor(change.source, change.externalId));
-  if (derived) return derived;
+const findRecord = async (
+  change: InboundChange,
+  derived?: { readonly record: StoredRecord | undefined },
+): Promise<StoredRecord | undefined> => {
+  const atDerivedId = derived ? derived.record : await getRecord(change.recordType, localIdFor(change.source, change.externalId));
+  if (atDerivedId) return atDerivedId;
   const [linked, match] = await Promise.all([
     linkedRecordId(change.recordType, change.source, change.externalId),
     change.event === 'deleted' ? undefined : unlinkedMatchId(change.recordType, change.data),
@@ -74,42 +81,88 @@ const wasApplied = async (recordId: string, deliveryId: string): Promise<boolean
   return (out.Items?.length ?? 0) > 0;
 };
 
+/** What the sync event of one attempt says. */
+const inboundEventFields = (
+  change: InboundChange,
+  decision: InboundDecision['kind'],
+  outcome: InboundResult['status'],
+  conflictId?: string,
+) => ({
+  direction: 'inbound' as const,
+  source: change.source,
+  event: change.event,
+  outcome,
+  timestamp: change.timestamp,
+  delivery_id: change.deliveryId,
+  detail: { external_id: change.externalId, decision, ...(conflictId ? { conflict_id: conflictId } : {}) },
+});
+
+/** The sync event of one attempt, carried on its record write. */
+const inboundEvent = (
+  change: InboundChange,
+  decision: InboundDecision['kind'],
+  outcome: InboundResult['status'],
+  now: Date,
+  conflictId?: string,
+): CarriedSyncEvent => carriedSyncEvent(inboundEventFields(change, decision, outcome, conflictId), now);
+
+/** A delivery with no effect writes no record, so its event goes straight to the log. */
+const duplicate = async (
+  change: InboundChange,
+  recordId: string | undefined,
+  decision: InboundDecision['kind'],
+  now: Date,
+): Promise<InboundResult> => {
+  await appendSyncEvent(
+    {
+      ...inboundEventFields(change, decision, 'duplicate'),
+      record_type: change.recordType,
+      record_id: recordId ?? localIdFor(change.source, change.externalId),
+    },
+    now,
+  );
+  return { status: 'duplicate', record_id: recordId };
+};
+
 const act = async (
   record: StoredRecord | undefined,
   decision: InboundDecision,
   change: InboundChange,
-  now: string,
+  now: Date,
 ): Promise<InboundResult> => {
+  const at = now.toISOString();
+  const synced = () => inboundEvent(change, decision.kind, 'synced', now);
   switch (decision.kind) {
     case 'duplicate':
-      return { status: 'duplicate', record_id: record?.record_id };
+      return duplicate(change, record?.record_id, decision.kind, now);
     case 'stale': {
       const current = record as StoredRecord;
-      if (await wasApplied(current.record_id, change.deliveryId)) return { status: 'duplicate', record_id: current.record_id };
-      await noteSkipped(current, 'stale', now);
+      if (await wasApplied(current.record_id, change.deliveryId)) return duplicate(change, current.record_id, decision.kind, now);
+      await noteSkipped(current, 'stale', at, inboundEvent(change, decision.kind, 'stale', now));
       return { status: 'stale', record_id: current.record_id, last_applied: decision.lastApplied };
     }
     case 'create':
     case 'tombstone': {
-      const created = await createFromRemote(localIdFor(change.source, change.externalId), change, now);
+      const created = await createFromRemote(localIdFor(change.source, change.externalId), change, at, synced());
       return { status: 'synced', record_id: created.record_id, direction: 'inbound', changed: true };
     }
     case 'apply':
     case 'delete': {
       const current = record as StoredRecord;
-      await applyRemote(current, change, now, { delete: decision.kind === 'delete' });
+      await applyRemote(current, change, at, synced(), { delete: decision.kind === 'delete' });
       return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: true };
     }
     case 'echo': {
       const current = record as StoredRecord;
-      await noteRemote(current, change, now, { syncStatus: 'synced', acknowledge: decision.acknowledge });
+      await noteRemote(current, change, at, synced(), { syncStatus: 'synced', acknowledge: decision.acknowledge });
       return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: false };
     }
     case 'conflict': {
       const current = record as StoredRecord;
       // Claim the record first: if it moved, we decide again instead of storing a conflict that no longer holds.
       const conflictId = `${change.source}-${change.deliveryId}`;
-      await noteRemote(current, change, now, { syncStatus: 'conflict', conflictId });
+      const event = inboundEvent(change, decision.kind, 'conflict', now, conflictId);
+      await noteRemote(current, change, at, event, { syncStatus: 'conflict', conflictId });
       await recordConflict(
         {
           record_id: current.record_id,
@@ -123,52 +176,55 @@ const act = async (
           local_version: current.version,
           delivery_id: change.deliveryId,
         },
-        now,
+        at,
       );
       return { status: 'conflict', record_id: current.record_id, conflict_id: conflictId };
     }
   }
 };
 
+const logHandled = (change: InboundChange, decision: InboundDecision['kind'], result: InboundResult): void => {
+  logger.info('inbound change handled', {
+    source: change.source,
+    record_type: change.recordType,
+    record_id: result.record_id,
+    external_id: change.externalId,
+    delivery_id: change.deliveryId,
+    decision,
+    outcome: result.status,
+  });
+};
+
+const carriesFields = (change: InboundChange): boolean => Object.values(change.data).some((value) => value !== undefined);
+
 /**
+ * An update of a record the source created first tries the one-write path
+ * ({@link applyRemoteBlind}); when its condition fails, the record it read
+ * back is decided on as any other.
+ *
  * @example
  * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
  *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId });
  */
 const applyInboundChange = async (change: InboundChange, now: Date = new Date()): Promise<InboundResult> => {
-  const at = now.toISOString();
+  let derived: { readonly record: StoredRecord | undefined } | undefined;
+  if (change.event === 'updated' && carriesFields(change)) {
+    const blind = await applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
+    const recordId = localIdFor(change.source, change.externalId);
+    if (blind.applied) {
+      const result = { status: 'synced', record_id: recordId, direction: 'inbound', changed: true } as const;
+      logHandled(change, 'apply', result);
+      return result;
+    }
+    derived = { record: blind.current };
+  }
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const record = await findRecord(change);
+    const record = await findRecord(change, derived);
+    derived = undefined;
     const decision = decideInbound(record, change);
     try {
-      const result = await act(record, decision, change, at);
-      await appendSyncEvent(
-        {
-          direction: 'inbound',
-          source: change.source,
-          event: change.event,
-          record_type: change.recordType,
-          record_id: result.record_id ?? localIdFor(change.source, change.externalId),
-          outcome: result.status,
-          timestamp: change.timestamp,
-          delivery_id: change.deliveryId,
-          detail: {
-            external_id: change.externalId,
-            decision: decision.kind,
-            ...(result.status === 'conflict' ? { conflict_id: result.conflict_id } : {}),
-          },
-        },
-        now,
-      );
-      logger.info('inbound change handled', {
-        source: change.source,
-        record_type: change.recordType,
-        record_id: result.record_id,
-        external_id: change.externalId,
-        delivery_id: change.deliveryId,
-        decision: decision.kind,
-        outcome: result.status,
-      });
+      const result = await act(record, decision, change, now);
+      logHandled(change, decision.kind, result);
       return result;
     } catch (error) {
       if (!(error instanceof RecordMovedError)) throw error;
