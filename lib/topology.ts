@@ -150,12 +150,12 @@ const tables = {
       'Local copies of business records (contacts, accounts, opportunities, products), one item per record.',
     partitionKey: 'pk',
     stream: 'NEW_AND_OLD_IMAGES',
-    // Both indexes are sparse and narrow, to keep an inbound change within 3 WCU: readers take
-    // the record id (and what they filter on) from the index and read the record itself.
+    // A vendor id finds our record by one GetItem on its derived key (the record, or an alias
+    // to a linked local record: see record.ts), so the only index is for linking by email or
+    // name; sparse (local records only) and narrow, so a write to a record the vendor created
+    // costs no index write, and readers take the id and re-read the record.
     indexes: [
-      // `{type}#{source}#{external id}`, only on records whose id does not derive from the vendor's.
-      { name: 'byExternalId', partitionKey: 'ext_key', include: ['record_id'] },
-      // `{type}#{match field}#{value}`, only on local records: link by email or name.
+      // `{type}#{match field}#{value}`, only on local records.
       { name: 'byMatchKey', partitionKey: 'match_key', include: ['record_id', 'external_id', 'deleted_at'] },
     ],
   },
@@ -334,7 +334,7 @@ const streamConsumers: readonly StreamConsumerSpec[] = [
     // Writes that carry a sync event (inbound ones); the code skips an event it has already logged.
     // With crmOutbound, the records stream has the two consumers a DynamoDB stream serves well per
     // shard (facts.md): a third tool that needs record changes should share one of these.
-    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { sync_event: { M: { id: { S: [{ exists: true }] } } } } } }],
+    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { sync_event: { S: [{ exists: true }] } } } }],
   },
   {
     ...streamDefaults,

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { StoredRecord } from '../shared/records/record.js';
-import { type StoredSyncEvent, syncLogItem } from '../shared/sync-log/sync-events.js';
+import { type StoredSyncEvent, decodeSyncEvent, syncLogItem } from '../shared/sync-log/sync-events.js';
 
 const imageOf = (image: Record<string, unknown> | undefined): StoredRecord | undefined =>
   image ? (unmarshall(image as Record<string, AttributeValue>) as StoredRecord) : undefined;
@@ -10,8 +10,8 @@ const imageOf = (image: Record<string, unknown> | undefined): StoredRecord | und
 /**
  * The sync log item a records change carries, if it brings a new one: an
  * inbound write sets `sync_event`, and later writes by others (a local edit,
- * a write-back) keep it, so only an event whose id differs from the old
- * image's is new. The filter criteria only pass records that carry one.
+ * a write-back) keep it, so only an event that differs from the old
+ * image's is new (each holds its own id and time). The filter criteria only pass records that carry one.
  *
  * @returns the item to write, or why there is none.
  *
@@ -24,8 +24,8 @@ const planSyncLog = (record: DynamoDBRecord): { item: StoredSyncEvent } | { skip
   const now = imageOf(record.dynamodb?.NewImage);
   const event = now?.sync_event;
   if (!now || !event) return { skip: 'no sync event' };
-  if (imageOf(record.dynamodb?.OldImage)?.sync_event?.id === event.id) return { skip: 'event already logged' };
-  return { item: syncLogItem(now.record_type, now.record_id, event) };
+  if (imageOf(record.dynamodb?.OldImage)?.sync_event === event) return { skip: 'event already logged' };
+  return { item: syncLogItem(now.record_type, now.record_id, decodeSyncEvent(event)) };
 };
 
 export { planSyncLog };

@@ -111,6 +111,24 @@ describe('POST /webhooks/crm: applying changes', () => {
     expect(record.body.version).toBe(2);
   });
 
+  it.each([
+    ['the values we hold', { firstName: 'Ana', lastName: 'Lima' }, false, 1],
+    ['a null for a field we lack', { title: null }, false, 1],
+    ['a field we lack', { title: 'CFO' }, true, 2],
+    ['a null over a value we hold', { lastName: null }, true, 2],
+  ])('answers an update carrying %s as the rules do, in one write or after it', async (_name, data, changed, version) => {
+    // Prepare: a contact in sync, as the CRM created it.
+    const created = crmChange();
+    await send(created);
+    // Act
+    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data });
+    // Assess
+    expect(answer.body).toMatchObject({ status: 'synced', changed });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+    expect(record.body.version).toBe(version);
+    expect(record.body.remote_updated_at).toBe(at('2026-11-24T11:00:00Z'));
+  });
+
   it('creates the record when an update arrives for a contact we do not have', async () => {
     // Prepare
     const change = crmChange({ event: 'updated' });
@@ -162,12 +180,46 @@ describe('POST /webhooks/crm: applying changes', () => {
     expect(linked.body.items.map((i) => i.record_id)).toEqual([localId]);
     const derived = await admin(stack.url, 'GET', `/admin/records/contact/crm-${change.id}`);
     expect(derived.status).toBe(404);
-    const stored = await storedItem(`contact#${localId}`);
-    // Its match entry stays (now showing the link), covering the moment before the external-id entry shows.
-    expect(stored).toMatchObject({ ext_key: `contact#crm#${change.id}`, match_key: `contact#email#${email}` });
+    // The CRM id's derived key holds an alias to the local record; the record keeps its match entry.
+    expect(await storedItem(`contact#crm-${change.id}`)).toMatchObject({ alias_of: localId, external_id: change.id });
+    expect(await storedItem(`contact#${localId}`)).toMatchObject({ external_id: change.id, match_key: `contact#email#${email}` });
   });
 
-  it('keeps a contact the CRM created out of both indexes, and still finds it by its CRM id', async () => {
+  it('applies later changes of a linked contact to the local record, through its alias', async () => {
+    // Prepare
+    const email = `alias-${randomUUID().slice(0, 6)}@example.com`;
+    const localId = `local-${randomUUID().slice(0, 8)}`;
+    await admin(stack.url, 'PUT', `/admin/records/contact/${localId}`, { first_name: 'Di', email });
+    const created = crmChange({ data: { firstName: 'Di', email } });
+    await send(created);
+    // Act
+    const update = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'CFO' } });
+    const createdAgain = await send({ ...created, timestamp: at('2026-11-24T12:00:00Z'), data: { firstName: 'Di', email } });
+    // Assess
+    expect(update.body).toMatchObject({ status: 'synced', record_id: localId, changed: true });
+    expect(createdAgain.body).toMatchObject({ status: 'synced', record_id: localId, changed: false });
+    const record = await admin(stack.url, 'GET', `/admin/records/contact/${localId}`);
+    expect(record.body.data).toMatchObject({ first_name: 'Di', email, title: 'CFO' });
+    expect(await storedItem(`contact#crm-${created.id}`)).not.toHaveProperty('record_type');
+  });
+
+  it('refuses a local write to the key of an alias, naming the record it points to', async () => {
+    // Prepare
+    const email = `refuse-${randomUUID().slice(0, 6)}@example.com`;
+    const localId = `local-${randomUUID().slice(0, 8)}`;
+    await admin(stack.url, 'PUT', `/admin/records/contact/${localId}`, { first_name: 'Ed', email });
+    const created = crmChange({ data: { firstName: 'Ed', email } });
+    await send(created);
+    // Act
+    const answer = await admin(stack.url, 'PUT', `/admin/records/contact/crm-${created.id}`, { first_name: 'Oops' });
+    // Assess
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toContain(localId);
+    expect(await storedItem(`contact#crm-${created.id}`)).toEqual(expect.objectContaining({ alias_of: localId }));
+    expect(await storedItem(`contact#crm-${created.id}`)).not.toHaveProperty('data');
+  });
+
+  it('keeps a contact the CRM created out of the index, and still finds it by its CRM id', async () => {
     // Prepare
     const change = crmChange({ data: { firstName: 'Cy', email: `cy-${randomUUID().slice(0, 6)}@example.com` } });
     // Act
@@ -175,7 +227,6 @@ describe('POST /webhooks/crm: applying changes', () => {
     // Assess: found by the id derived from the CRM's, so no index entry is paid for.
     const stored = await storedItem(`contact#crm-${change.id}`);
     expect(stored).toMatchObject({ external_id: change.id, external_source: 'crm' });
-    expect(stored).not.toHaveProperty('ext_key');
     expect(stored).not.toHaveProperty('match_key');
     const found = await admin<{ items: { record_id: string }[] }>(
       stack.url,

@@ -175,6 +175,57 @@ describe('Outbound: local contact changes reach the CRM', () => {
   });
 });
 
+describe('Outbound: the CRM id of a pushed contact', () => {
+  it('finds the pushed contact by its CRM id even after its email changed, so a late created webhook does not duplicate it', async () => {
+    // Prepare: pushed and linked, then the email edited locally (so no match by email is left).
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    await putContact(id, { first_name: 'Flo', email });
+    const externalId = await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link');
+    await putContact(id, { first_name: 'Flo', email: `new-${email}` });
+    await crm.waitFor((r) => r.method === 'PUT' && (r.body as { email?: string })?.email === `new-${email}`);
+    // Act: the CRM's own created webhook for our create, arriving late, with the email it was created with.
+    const late = await postSignedWebhook(
+      `${stack.url}/webhooks/crm`,
+      { event: 'created', type: 'contact', id: externalId, timestamp: new Date().toISOString(), data: { firstName: 'Flo', email } },
+      { secret: TEST_CRM_SECRET },
+    );
+    // Assess
+    expect(late.body).toMatchObject({ record_id: id });
+    const duplicate = await getContact(`crm-${externalId}`);
+    expect(duplicate.status).toBe(404);
+  });
+});
+
+describe('Outbound: a CRM id that already has a record of ours', () => {
+  it('keeps the id on the pushed contact so pushes update, and leaves the record the CRM webhook made alone', async () => {
+    // Prepare: the CRM fires its created webhook with an email we do not hold (no match), before answering.
+    const id = newContactId();
+    const email = `${id}@example.com`;
+    const crmId = `crm-twin-${id}`;
+    crm.queueAnswers({ status: 201, body: { id: crmId }, delayMs: 350 });
+    await putContact(id, { first_name: 'Twin', email });
+    await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
+    const webhook = await postSignedWebhook(
+      `${stack.url}/webhooks/crm`,
+      { event: 'created', type: 'contact', id: crmId, timestamp: new Date().toISOString(), data: { firstName: 'Twin', email: `other-${email}` } },
+      { secret: TEST_CRM_SECRET },
+    );
+    expect(webhook.body).toMatchObject({ status: 'synced', record_id: `crm-${crmId}` });
+    // Act: our create call returns the same id.
+    const linked = await eventually(async () => {
+      const r = await getContact(id);
+      return r.body.external_id ? r.body : undefined;
+    }, 'the id written back');
+    // Assess
+    expect(linked).toMatchObject({ external_id: crmId, synced_version: 1 });
+    expect((await getContact(`crm-${crmId}`)).body).toMatchObject({ record_id: `crm-${crmId}`, data: { email: `other-${email}` } });
+    await putContact(id, { first_name: 'Twin', email, title: 'Ops' });
+    const [update] = await crm.waitFor((r) => r.method === 'PUT' && (r.body as { title?: string })?.title === 'Ops');
+    expect(update?.path).toBe(`/api/contacts/${crmId}`);
+  });
+});
+
 describe('Outbound: a CRM that fails', () => {
   it('waits for Retry-After when the CRM answers 429, then delivers', async () => {
     // Prepare

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { externalKeyFor, localIdFor, matchKey, recordId } from '../../functions/shared/records/record.js';
+import { aliasFor, isAlias, localIdFor, matchKey, recordId } from '../../functions/shared/records/record.js';
 import * as z from '../../functions/shared/validation.js';
 
 describe('Record keys', () => {
@@ -11,27 +11,25 @@ describe('Record keys', () => {
     expect(z.safeParse(recordId, id).success).toBe(true);
   });
 
-  it('keeps a record whose id derives from the vendor id out of the external-id index', () => {
-    // Prepare
-    const id = localIdFor('crm', '003A');
+  it('points the derived key of a vendor id at the record linked to it', () => {
     // Act
-    const key = externalKeyFor('contact', id, 'crm', '003A');
+    const alias = aliasFor('contact', 'c-42', 'crm', '003A', '2026-11-24T10:00:00.000Z');
     // Assess
-    expect(key).toBeUndefined();
+    expect(alias).toEqual({
+      pk: 'contact#crm-003A',
+      alias_of: 'c-42',
+      external_id: '003A',
+      external_source: 'crm',
+      created_at: '2026-11-24T10:00:00.000Z',
+    });
+    expect(isAlias(alias)).toBe(true);
   });
 
-  it('puts a record with an id of its own in the external-id index, under type, source and vendor id', () => {
-    // Act
-    const key = externalKeyFor('contact', 'c-42', 'crm', '003A');
+  it('keeps the aliases of two vendors with the same id apart', () => {
+    // Act: crm-003A is the id the CRM's 003A derives; the ERP's 003A has a key of its own.
+    const keys = [aliasFor('contact', 'c-1', 'crm', '003A', 'now').pk, aliasFor('contact', 'c-1', 'erp', '003A', 'now').pk];
     // Assess
-    expect(key).toBe('contact#crm#003A');
-  });
-
-  it('indexes a record under the external-id key even when another vendor id would derive its id', () => {
-    // Act: crm-003A is the id the CRM's 003A derives; for the ERP's 003A it is just an id.
-    const key = externalKeyFor('contact', localIdFor('crm', '003A'), 'erp', '003A');
-    // Assess
-    expect(key).toBe('contact#erp#003A');
+    expect(keys).toEqual(['contact#crm-003A', 'contact#erp-003A']);
   });
 
   it('matches emails and names whatever their case and surrounding spaces', () => {

@@ -11,7 +11,7 @@ const aRecordImage = (eventId: string | undefined, overrides: Record<string, unk
   version: 2,
   ...(eventId
     ? {
-        sync_event: {
+        sync_event: JSON.stringify({
           id: eventId,
           direction: 'inbound',
           source: 'crm',
@@ -21,7 +21,7 @@ const aRecordImage = (eventId: string | undefined, overrides: Record<string, unk
           delivery_id: 'msg_1',
           received_at: '2026-11-24T10:00:01.000Z',
           detail: { external_id: '003A', decision: 'apply' },
-        },
+        }),
       }
     : {}),
   ...overrides,

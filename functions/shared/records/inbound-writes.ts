@@ -1,11 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CarriedSyncEvent } from '../sync-log/sync-events.js';
+import { type CarriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
 import type { InboundChange } from '../sync/inbound-rules.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { type RecordData, type StoredRecord, externalKeyFor, localIdFor, recordKey } from './record.js';
+import { type RecordData, type RecordsItem, type StoredRecord, aliasFor, localIdFor, recordKey } from './record.js';
 
 /**
  * The writes an inbound change can make, each one conditional on the record
@@ -22,7 +22,20 @@ import { type RecordData, type StoredRecord, externalKeyFor, localIdFor, recordK
  */
 export class RecordMovedError extends Error {
   override name = 'RecordMovedError';
+  /** What the key held when the condition failed, when DynamoDB said (a create that met a record or an alias). */
+  constructor(
+    message: string,
+    readonly found?: { readonly item: RecordsItem | undefined },
+  ) {
+    super(message);
+  }
 }
+
+/** The item DynamoDB returned with a failed condition (lib-dynamodb leaves it marshalled). */
+const itemOfFailure = (error: unknown): RecordsItem | undefined => {
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? (unmarshall(item) as RecordsItem) : undefined;
+};
 
 const isConditionFailure = (error: unknown): boolean =>
   (error as Error).name === 'ConditionalCheckFailedException' ||
@@ -47,25 +60,66 @@ const unchangedSince = (record: StoredRecord) => ({
 });
 
 /**
- * Links the record to the source's id; it enters the external-id index only
- * if its id does not derive from the source's. A local record keeps its
- * match key: both indexes catch up asynchronously, and until the external-id
- * entry shows, a copy of the same change racing this one still finds the
- * record through its match entry (which then says it is linked).
+ * Writes `update` to the record, and when the change links it to the
+ * source's id for the first time (it was found by email or name), the alias
+ * at the id's derived key in the same transaction: from then on the source's
+ * id finds it with one GetItem, and a record the source creates there
+ * collides with the alias. The record keeps its match key (the index filter
+ * reads `external_id` to skip linked records).
  */
-const link = (record: Pick<StoredRecord, 'record_id'>, change: InboundChange) => {
-  const extKey = externalKeyFor(change.recordType, record.record_id, change.source, change.externalId);
-  return {
-    set: `external_id = :ext, external_source = :source${extKey ? ', ext_key = :extKey' : ''}`,
-    values: { ':ext': change.externalId, ':source': change.source, ...(extKey ? { ':extKey': extKey } : {}) },
+const writeLinked = async (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  update: {
+    readonly condition: string;
+    readonly expression: string;
+    readonly names: Record<string, string>;
+    readonly values: Record<string, unknown>;
+  },
+): Promise<void> => {
+  const linking = record.external_id === undefined;
+  const command = {
+    TableName: tableName('records'),
+    Key: { pk: record.pk },
+    ConditionExpression: `${update.condition} AND (attribute_not_exists(external_id) OR external_id = :ext)`,
+    UpdateExpression: `${update.expression}`,
+    ExpressionAttributeNames: update.names,
+    ExpressionAttributeValues: { ...update.values, ':ext': change.externalId, ':source': change.source },
   };
+  if (!linking) {
+    await guarded(() => dynamo().send(new UpdateCommand(command)));
+    return;
+  }
+  const alias = aliasFor(change.recordType, record.record_id, change.source, change.externalId, now);
+  await guarded(() =>
+    dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: command },
+          {
+            Put: {
+              TableName: tableName('records'),
+              Item: alias,
+              ConditionExpression: 'attribute_not_exists(pk) OR alias_of = :self',
+              ExpressionAttributeValues: { ':self': record.record_id },
+            },
+          },
+        ],
+      }),
+    ),
+  );
 };
+
+/** The fields that link a record to the source's id (`:ext`, `:source` are set by {@link writeLinked}). */
+const LINK = 'external_id = :ext, external_source = :source';
 
 /**
  * A record born at the source: our id derives from theirs, so racing copies
- * collide on one key. Linked from birth and found by its id, it carries
- * neither index key (it can never be matched, having a vendor id already):
- * one write unit, whatever its size up to 1 KB.
+ * collide on one key, as does a record of ours linked to that id (its alias
+ * stands there). Linked from birth, it carries no index key (it can never
+ * be matched, having a vendor id already): one write unit up to 1 KB. When
+ * the key is taken, what holds it comes back with the failure.
  */
 const createFromRemote = async (
   recordId: string,
@@ -73,7 +127,6 @@ const createFromRemote = async (
   now: string,
   event: CarriedSyncEvent,
 ): Promise<StoredRecord> => {
-  const extKey = externalKeyFor(change.recordType, recordId, change.source, change.externalId);
   const item: StoredRecord = {
     pk: recordKey(change.recordType, recordId),
     record_type: change.recordType,
@@ -89,17 +142,24 @@ const createFromRemote = async (
     remote_ms: Date.parse(change.timestamp),
     last_delivery_id: change.deliveryId,
     sync_status: 'synced',
-    sync_event: event,
+    sync_event: encodeSyncEvent(event),
     external_id: change.externalId,
     external_source: change.source,
-    ...(extKey ? { ext_key: extKey } : {}),
     ...(change.event === 'deleted' ? { deleted_at: now, deleted_from: change.source } : {}),
   };
-  await guarded(() =>
-    dynamo().send(
-      new PutCommand({ TableName: tableName('records'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    ),
-  );
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('records'),
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw new RecordMovedError('The record was created while the change was applied', { item: itemOfFailure(error) });
+  }
   return item;
 };
 
@@ -114,48 +174,36 @@ const applyRemote = async (
   now: string,
   event: CarriedSyncEvent,
   options: { readonly delete?: boolean } = {},
-): Promise<StoredRecord> => {
+): Promise<void> => {
   const data: RecordData = options.delete ? record.data : { ...record.data, ...change.data };
   const guard = unchangedSince(record);
-  const linked = link(record, change);
-  const linkCondition = 'attribute_not_exists(external_id) OR external_id = :ext';
-  const out = await guarded(() =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: tableName('records'),
-        Key: { pk: record.pk },
-        ConditionExpression: `${guard.expression} AND (${linkCondition})`,
-        UpdateExpression: [
-          'SET #data = :data, #version = :next, synced_version = :next, origin = :source, updated_at = :now,',
-          'synced_at = :now, remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery, sync_status = :synced,',
-          'sync_event = :event, ',
-          linked.set,
-          options.delete ? ', deleted_at = :now, deleted_from = :source' : '',
-          ' REMOVE base_data, pushed_data, conflict_id',
-          options.delete ? '' : ', deleted_at, deleted_from',
-        ].join(''),
-        ExpressionAttributeNames: { '#data': 'data', '#version': 'version' },
-        ExpressionAttributeValues: {
-          ...guard.values,
-          ':data': data,
-          ':next': record.version + 1,
-          ':now': now,
-          ':ts': change.timestamp,
-          ':ms': Date.parse(change.timestamp),
-          ':delivery': change.deliveryId,
-          ':event': event,
-          ':synced': options.delete ? 'deleted' : 'synced',
-          ...linked.values,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ),
-  );
-  return out.Attributes as StoredRecord;
+  await writeLinked(record, change, now, {
+    condition: guard.expression,
+    expression: [
+      'SET #data = :data, #version = :next, synced_version = :next, origin = :source, updated_at = :now,',
+      'synced_at = :now, remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery, sync_status = :synced,',
+      `sync_event = :event, ${LINK}`,
+      options.delete ? ', deleted_at = :now, deleted_from = :source' : '',
+      ' REMOVE base_data, pushed_data, conflict_id',
+      options.delete ? '' : ', deleted_at, deleted_from',
+    ].join(''),
+    names: { '#data': 'data', '#version': 'version' },
+    values: {
+      ...guard.values,
+      ':data': data,
+      ':next': record.version + 1,
+      ':now': now,
+      ':ts': change.timestamp,
+      ':ms': Date.parse(change.timestamp),
+      ':delivery': change.deliveryId,
+      ':event': encodeSyncEvent(event),
+      ':synced': options.delete ? 'deleted' : 'synced',
+    },
+  });
 };
 
-/** What {@link applyRemoteBlind} found: applied, or the record as it was when the condition failed (none: no record). */
-export type BlindApply = { readonly applied: true } | { readonly applied: false; readonly current: StoredRecord | undefined };
+/** What {@link applyRemoteBlind} did: applied, or what the key held when the condition failed (a record, an alias, nothing). */
+export type BlindApply = { readonly applied: true } | { readonly applied: false; readonly found: RecordsItem | undefined };
 
 /**
  * The update path with no read before it: applies the change's fields to the
@@ -163,8 +211,8 @@ export type BlindApply = { readonly applied: true } | { readonly applied: false;
  * holds only where {@link decideInbound} would answer `apply`: the record is
  * linked to this id, not deleted, has no pending local change and no pushed
  * values to recognise, the change is newer than the last one applied, and it
- * changes at least one field. Anything else fails the condition, and the
- * record as it was comes back with the failure (strongly consistent), to be
+ * changes at least one field. Anything else fails the condition, and what
+ * the key held comes back with the failure (strongly consistent), to be
  * decided on the usual way. Fields are set one by one (`data.email`), which
  * is the same merge as {@link applyRemote}'s. The change must carry a field.
  */
@@ -180,21 +228,20 @@ const applyRemoteBlind = async (change: InboundChange, now: string, event: Carri
     ':ts': change.timestamp,
     ':delivery': change.deliveryId,
     ':synced': 'synced',
-    ':event': event,
+    ':event': encodeSyncEvent(event),
   };
   const sets: string[] = [];
-  const differs: string[] = [];
+  const agrees: string[] = [];
   fields.forEach(([field, value], i) => {
     names[`#f${i}`] = field;
     values[`:f${i}`] = value;
     sets.push(`#data.#f${i} = :f${i}`);
-    // As agreesWith/addsFields in inbound-rules.ts: a value we lack counts only when it is not null.
-    differs.push(
-      value === null
-        ? `(attribute_exists(#data.#f${i}) AND #data.#f${i} <> :f${i})`
-        : `(attribute_not_exists(#data.#f${i}) OR #data.#f${i} <> :f${i})`,
-    );
+    // As agreesWith in inbound-rules.ts: null agrees with a field we lack. A comparison with a
+    // missing attribute is false, so a non-null value we lack does not agree (addsFields).
+    agrees.push(value === null ? `attribute_not_exists(#data.#f${i}) OR #data.#f${i} = :f${i}` : `#data.#f${i} = :f${i}`);
   });
+  // DynamoDB refuses redundant parentheses: an OR is wrapped only when it stands among others.
+  const agreement = agrees.length === 1 ? agrees[0] : agrees.map((term) => (term.includes(' OR ') ? `(${term})` : term)).join(' AND ');
   try {
     await dynamo().send(
       new UpdateCommand({
@@ -203,8 +250,9 @@ const applyRemoteBlind = async (change: InboundChange, now: string, event: Carri
         ConditionExpression: [
           'external_id = :ext AND synced_version = #version AND remote_ms < :ms',
           'attribute_not_exists(deleted_at) AND attribute_not_exists(pushed_data)',
-          // DynamoDB refuses redundant parentheses, so one field's test stands alone.
-          differs.length === 1 ? differs[0] : `(${differs.join(' OR ')})`,
+          // Not an echo: some field differs. One NOT over the conjunction keeps the expression short,
+          // which is what DynamoDB Local's cost follows.
+          `NOT (${agreement})`,
         ].join(' AND '),
         UpdateExpression: [
           `SET ${sets.join(', ')}, #version = #version + :one, synced_version = #version + :one, origin = :source,`,
@@ -218,10 +266,8 @@ const applyRemoteBlind = async (change: InboundChange, now: string, event: Carri
     );
     return { applied: true };
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    // lib-dynamodb leaves the item of a failed condition marshalled.
-    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-    return { applied: false, current: item ? (unmarshall(item) as StoredRecord) : undefined };
+    if (!isConditionFailure(error)) throw error;
+    return { applied: false, found: itemOfFailure(error) };
   }
 };
 
@@ -236,40 +282,29 @@ const noteRemote = async (
   now: string,
   event: CarriedSyncEvent,
   status: { readonly syncStatus: string; readonly acknowledge?: boolean; readonly conflictId?: string },
-): Promise<StoredRecord> => {
+): Promise<void> => {
   const guard = unchangedSince(record);
-  const linked = link(record, change);
-  const out = await guarded(() =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: tableName('records'),
-        Key: { pk: record.pk },
-        ConditionExpression: `${guard.expression} AND (attribute_not_exists(external_id) OR external_id = :ext)`,
-        UpdateExpression: [
-          'SET remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery, sync_status = :status, synced_at = :now, ',
-          'sync_event = :event, ',
-          linked.set,
-          status.acknowledge ? ', synced_version = #version' : '',
-          status.conflictId ? ', conflict_id = :conflict' : '',
-          status.acknowledge ? ' REMOVE base_data' : '',
-        ].join(''),
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: {
-          ...guard.values,
-          ':ts': change.timestamp,
-          ':ms': Date.parse(change.timestamp),
-          ':delivery': change.deliveryId,
-          ':event': event,
-          ':status': status.syncStatus,
-          ':now': now,
-          ...linked.values,
-          ...(status.conflictId ? { ':conflict': status.conflictId } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ),
-  );
-  return out.Attributes as StoredRecord;
+  await writeLinked(record, change, now, {
+    condition: guard.expression,
+    expression: [
+      'SET remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery, sync_status = :status, synced_at = :now, ',
+      `sync_event = :event, ${LINK}`,
+      status.acknowledge ? ', synced_version = #version' : '',
+      status.conflictId ? ', conflict_id = :conflict' : '',
+      status.acknowledge ? ' REMOVE base_data' : '',
+    ].join(''),
+    names: { '#version': 'version' },
+    values: {
+      ...guard.values,
+      ':ts': change.timestamp,
+      ':ms': Date.parse(change.timestamp),
+      ':delivery': change.deliveryId,
+      ':event': encodeSyncEvent(event),
+      ':status': status.syncStatus,
+      ':now': now,
+      ...(status.conflictId ? { ':conflict': status.conflictId } : {}),
+    },
+  });
 };
 
 /** Notes on the record a change we did not apply (stale), without a condition: it changes no data. */
@@ -280,7 +315,7 @@ const noteSkipped = async (record: StoredRecord, outcome: string, now: string, e
       Key: { pk: record.pk },
       ConditionExpression: 'attribute_exists(pk)',
       UpdateExpression: 'SET last_sync_outcome = :status, last_sync_attempt_at = :now, sync_event = :event',
-      ExpressionAttributeValues: { ':status': outcome, ':now': now, ':event': event },
+      ExpressionAttributeValues: { ':status': outcome, ':now': now, ':event': encodeSyncEvent(event) },
     }),
   );
 };

@@ -1,7 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { logger } from '../observability.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { type RecordData, externalKeyFor, recordKey } from './record.js';
+import { type RecordData, aliasFor, recordKey } from './record.js';
 
 /**
  * Records that an outside system accepted version `version` of a record we
@@ -15,6 +16,52 @@ import { type RecordData, externalKeyFor, recordKey } from './record.js';
  *
  * @returns whether the pushed version was still current.
  */
+type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
+
+/** Which part of a link transaction refused: the record's condition, or the alias key (taken by another record). */
+type Refusal = 'record' | 'alias';
+
+const refusalOf = (error: unknown): Refusal | undefined => {
+  const name = (error as Error).name;
+  if (name === 'ConditionalCheckFailedException') return 'record';
+  if (name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  // Any other reason (a conflicting transaction, throttling) is not a refusal: let it fail and be retried.
+  if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'alias';
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'record';
+  return undefined;
+};
+
+/** Runs the record update, with the alias put in the same transaction when there is one. */
+const write = async (update: UpdateInput, alias: ReturnType<typeof aliasFor> | undefined): Promise<Refusal | undefined> => {
+  try {
+    if (!alias) {
+      await dynamo().send(new UpdateCommand(update));
+    } else {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update as never },
+            {
+              Put: {
+                TableName: tableName('records'),
+                Item: alias,
+                ConditionExpression: 'attribute_not_exists(pk) OR alias_of = :self',
+                ExpressionAttributeValues: { ':self': alias.alias_of },
+              },
+            },
+          ],
+        }),
+      );
+    }
+    return undefined;
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return refusal;
+  }
+};
+
 const acknowledgePush = async (ack: {
   readonly recordType: string;
   readonly recordId: string;
@@ -25,46 +72,48 @@ const acknowledgePush = async (ack: {
   readonly now?: string;
 }): Promise<boolean> => {
   const now = ack.now ?? new Date().toISOString();
-  // Linked now: into the external-id index (our id does not derive from theirs). The match entry stays;
-  // it says the record is linked, and covers the moment before the external-id entry shows.
-  const extKey = ack.externalId ? externalKeyFor(ack.recordType, ack.recordId, ack.system, ack.externalId) : undefined;
+  // Linked now: the alias at the id's derived key points the system's id at this record, in the
+  // same transaction. The match entry stays; its filter reads external_id to skip linked records.
+  let alias = ack.externalId ? aliasFor(ack.recordType, ack.recordId, ack.system, ack.externalId, now) : undefined;
   const link = ack.externalId
     ? {
-        set: `, external_id = :ext, external_source = :system${extKey ? ', ext_key = :extKey' : ''}`,
+        set: ', external_id = :ext, external_source = :system',
         condition: ' AND (attribute_not_exists(external_id) OR external_id = :ext)',
-        values: { ':ext': ack.externalId, ':system': ack.system, ...(extKey ? { ':extKey': extKey } : {}) },
+        values: { ':ext': ack.externalId, ':system': ack.system },
       }
     : { set: '', condition: '', values: {} };
   const key = { pk: recordKey(ack.recordType, ack.recordId) };
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName('records'),
-        Key: key,
-        ConditionExpression: `#version = :v${link.condition}`,
-        UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
-  if (!ack.externalId) return false;
+  const acknowledged: UpdateInput = {
+    TableName: tableName('records'),
+    Key: key,
+    ConditionExpression: `#version = :v${link.condition}`,
+    UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
+  };
   // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName('records'),
-        Key: key,
-        ConditionExpression: `attribute_exists(pk)${link.condition}`,
-        UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
-        ExpressionAttributeValues: { ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ...link.values },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  const linkedOnly: UpdateInput = {
+    TableName: tableName('records'),
+    Key: key,
+    ConditionExpression: `attribute_exists(pk)${link.condition}`,
+    UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
+    ExpressionAttributeValues: { ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ...link.values },
+  };
+  for (const update of [acknowledged, linkedOnly]) {
+    if (update === linkedOnly && !ack.externalId) return false;
+    let refusal = await write(update, alias);
+    if (refusal === 'alias') {
+      // The system's id already has a record of ours (its own "created" webhook found no match and made
+      // one): two local records for one remote one. Keep the id here so pushes update, and say so.
+      logger.warn('the pushed record got an id that another local record already holds; both are kept', {
+        record_type: ack.recordType,
+        record_id: ack.recordId,
+        external_id: ack.externalId,
+      });
+      alias = undefined;
+      refusal = await write(update, undefined);
+    }
+    if (!refusal) return update === acknowledged;
   }
   return false;
 };

@@ -1,4 +1,3 @@
-import type { CarriedSyncEvent } from '../sync-log/sync-events.js';
 import * as z from '../validation.js';
 
 /**
@@ -44,7 +43,6 @@ export interface StoredRecord {
   readonly updated_at: string;
   readonly external_id?: string;
   readonly external_source?: string;
-  readonly ext_key?: string;
   readonly match_key?: string;
   readonly synced_at?: string;
   readonly synced_version?: number;
@@ -55,8 +53,8 @@ export interface StoredRecord {
   readonly remote_updated_at?: string;
   /** `remote_updated_at` in epoch milliseconds, for conditions: ISO strings with offsets do not compare as text. */
   readonly remote_ms?: number;
-  /** The sync event of the last inbound write, copied into the sync log by a stream consumer. */
-  readonly sync_event?: CarriedSyncEvent;
+  /** The sync event of the last inbound write (JSON, see `encodeSyncEvent`), copied into the sync log by a stream consumer. */
+  readonly sync_event?: string;
   readonly last_delivery_id?: string;
   readonly sync_status?: string;
   readonly deleted_at?: string;
@@ -70,17 +68,38 @@ const recordKey = (type: string, id: string): string => `${type}#${id}`;
 const localIdFor = (source: string, externalId: string): string =>
   `${source}-${externalId.replace(/[^A-Za-z0-9._:@+-]/g, '_')}`.slice(0, 200);
 
-/** The `byExternalId` index key: our record for a vendor's id. */
-const externalKey = (type: string, source: string, externalId: string): string => `${type}#${source}#${externalId}`;
-
 /**
- * The `byExternalId` key a record linked to a vendor id carries, if it
- * needs one: a record whose id derives from the vendor's is found by a
- * GetItem on that id, and stays out of the index (one index write less
- * per change to it).
+ * What stands at a vendor id's derived key when our record for that id has
+ * an id of its own (a local record we pushed, or linked by email): a pointer
+ * to it. So our record for any vendor id is found by one strongly
+ * consistent GetItem on the derived key, and a record the vendor creates
+ * there collides with the alias instead of duplicating the linked record.
+ * Written in one transaction with the link itself; an alias has no
+ * `record_type`, so no stream consumer takes it for a record.
  */
-const externalKeyFor = (type: string, recordId: string, source: string, externalId: string): string | undefined =>
-  recordId === localIdFor(source, externalId) ? undefined : externalKey(type, source, externalId);
+export interface RecordAlias {
+  readonly pk: string;
+  /** The id of the record the vendor id is linked to. */
+  readonly alias_of: string;
+  readonly external_id: string;
+  readonly external_source: string;
+  readonly created_at: string;
+}
+
+/** What a records key holds: a record or an alias. */
+export type RecordsItem = StoredRecord | RecordAlias;
+
+const isAlias = (item: RecordsItem | undefined): item is RecordAlias =>
+  item !== undefined && typeof (item as Partial<RecordAlias>).alias_of === 'string';
+
+/** The alias item that points a vendor id's derived key at our record `recordId`. */
+const aliasFor = (type: string, recordId: string, source: string, externalId: string, now: string): RecordAlias => ({
+  pk: recordKey(type, localIdFor(source, externalId)),
+  alias_of: recordId,
+  external_id: externalId,
+  external_source: source,
+  created_at: now,
+});
 
 /**
  * The `byMatchKey` index key, used to link a vendor's record to one of ours
@@ -90,4 +109,4 @@ const externalKeyFor = (type: string, recordId: string, source: string, external
 const matchKey = (type: string, field: string, value: string): string =>
   `${type}#${field}#${value.trim().toLowerCase()}`;
 
-export { recordId, recordType, recordKey, localIdFor, externalKey, externalKeyFor, matchKey };
+export { recordId, recordType, recordKey, localIdFor, aliasFor, isAlias, matchKey };

@@ -61,6 +61,15 @@ const carriedSyncEvent = (event: Omit<SyncEvent, 'record_type' | 'record_id'>, n
   received_at: now.toISOString(),
 });
 
+/**
+ * The event as the record carries it: one JSON string rather than a map,
+ * which DynamoDB (Local above all) reads and writes for less than a nested
+ * map of ten attributes; nothing queries inside it.
+ */
+const encodeSyncEvent = (event: CarriedSyncEvent): string => JSON.stringify(event);
+
+const decodeSyncEvent = (text: string): CarriedSyncEvent => JSON.parse(text) as CarriedSyncEvent;
+
 /** The log item of an event: keyed by subject, then time and id, expiring {@link RETENTION_DAYS} days after it was received. */
 const syncLogItem = (recordType: string, recordId: string, carried: CarriedSyncEvent): StoredSyncEvent => {
   const { id, ...event } = carried;
@@ -115,4 +124,4 @@ const listSyncEvents = async (recordId: string): Promise<StoredSyncEvent[]> => {
   return items;
 };
 
-export { appendSyncEvent, carriedSyncEvent, listSyncEvents, putSyncLogItem, syncLogItem };
+export { appendSyncEvent, carriedSyncEvent, decodeSyncEvent, encodeSyncEvent, listSyncEvents, putSyncLogItem, syncLogItem };

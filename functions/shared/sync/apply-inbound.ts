@@ -8,8 +8,8 @@ import {
   noteRemote,
   noteSkipped,
 } from '../records/inbound-writes.js';
-import { type StoredRecord, localIdFor } from '../records/record.js';
-import { getRecord, linkedRecordId, unlinkedMatchId } from '../records/repository.js';
+import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
+import { getItem, getRecord, resolveItem, unlinkedMatchId } from '../records/repository.js';
 import { logger } from '../observability.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
@@ -35,23 +35,27 @@ export type InboundResult =
 const MAX_ROUNDS = 8;
 
 /**
- * Our record for the source's id: the derived id first (strongly consistent;
- * every record the source created is there), else the external-id index and
- * (for creates and updates) an unlinked record with the same email or name,
- * both read at once. Index hits are re-read consistently. `derived` is the
- * record at the derived id when the caller has already read it.
+ * What the caller knows of the source id's derived key: what it holds
+ * (read already, or returned by a failed condition), or that it must be
+ * read, or that it need not be (a create: the conditional put checks it).
  */
-const findRecord = async (
-  change: InboundChange,
-  derived?: { readonly record: StoredRecord | undefined },
-): Promise<StoredRecord | undefined> => {
-  const atDerivedId = derived ? derived.record : await getRecord(change.recordType, localIdFor(change.source, change.externalId));
-  if (atDerivedId) return atDerivedId;
-  const [linked, match] = await Promise.all([
-    linkedRecordId(change.recordType, change.source, change.externalId),
-    change.event === 'deleted' ? undefined : unlinkedMatchId(change.recordType, change.data),
-  ]);
-  if (linked) return getRecord(change.recordType, linked);
+type DerivedKey = { readonly item: RecordsItem | undefined } | 'read' | 'skip';
+
+/**
+ * Our record for the source's id: the record at the derived id or the one
+ * its alias points to (strongly consistent: every record the source created
+ * or that we linked to its id is found there), else, for creates and
+ * updates, an unlinked record with the same email or name (from the index,
+ * eventually consistent, so re-read).
+ */
+const findRecord = async (change: InboundChange, derived: DerivedKey): Promise<StoredRecord | undefined> => {
+  if (derived !== 'skip') {
+    const item = derived === 'read' ? await getItem(change.recordType, localIdFor(change.source, change.externalId)) : derived.item;
+    const record = await resolveItem(change.recordType, item);
+    if (record) return record;
+  }
+  if (change.event === 'deleted') return undefined;
+  const match = await unlinkedMatchId(change.recordType, change.data);
   if (!match) return undefined;
   logger.info('linking an inbound record to a local one by its match field', {
     record_id: match,
@@ -198,29 +202,35 @@ const logHandled = (change: InboundChange, decision: InboundDecision['kind'], re
 const carriesFields = (change: InboundChange): boolean => Object.values(change.data).some((value) => value !== undefined);
 
 /**
- * An update of a record the source created first tries the one-write path
- * ({@link applyRemoteBlind}); when its condition fails, the record it read
- * back is decided on as any other.
+ * The common paths cost one read at most before their one write: an update
+ * of a record the source created tries the write first
+ * ({@link applyRemoteBlind}), and a create looks for a record to link by
+ * email or name and then puts on condition that the derived key is free.
+ * When a condition fails, what DynamoDB returned with it (or a fresh read)
+ * is decided on again.
  *
  * @example
  * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
  *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId });
  */
 const applyInboundChange = async (change: InboundChange, now: Date = new Date()): Promise<InboundResult> => {
-  let derived: { readonly record: StoredRecord | undefined } | undefined;
+  let derived: DerivedKey = change.event === 'created' ? 'skip' : 'read';
   if (change.event === 'updated' && carriesFields(change)) {
     const blind = await applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
-    const recordId = localIdFor(change.source, change.externalId);
     if (blind.applied) {
-      const result = { status: 'synced', record_id: recordId, direction: 'inbound', changed: true } as const;
+      const result = {
+        status: 'synced',
+        record_id: localIdFor(change.source, change.externalId),
+        direction: 'inbound',
+        changed: true,
+      } as const;
       logHandled(change, 'apply', result);
       return result;
     }
-    derived = { record: blind.current };
+    derived = { item: blind.found };
   }
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const record = await findRecord(change, derived);
-    derived = undefined;
     const decision = decideInbound(record, change);
     try {
       const result = await act(record, decision, change, now);
@@ -228,6 +238,7 @@ const applyInboundChange = async (change: InboundChange, now: Date = new Date())
       return result;
     } catch (error) {
       if (!(error instanceof RecordMovedError)) throw error;
+      derived = error.found ?? 'read';
       logger.debug('record moved while applying; deciding again', { round, external_id: change.externalId });
     }
   }
