@@ -4,19 +4,15 @@ import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type RecordData, aliasFor, recordKey } from './record.js';
 
-/**
- * Records that an outside system accepted version `version` of a record we
- * pushed, and (after a create) the id it gave it.
- *
- * The acknowledgement holds only if the record is still at the version that
- * was pushed: a newer local edit is never marked as synced, and is pushed in
- * its turn. The new id is written back either way, so that push becomes an
- * update rather than a second create. The write stamps `origin: 'sync'` and
- * leaves `version` alone, so it triggers no push of its own.
- *
- * @returns whether the pushed version was still current.
- */
-type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
+/** The fields an update has both alone and inside a transaction. */
+interface UpdateInput {
+  readonly TableName: string;
+  readonly Key: Record<string, unknown>;
+  readonly ConditionExpression: string;
+  readonly UpdateExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
 
 /** Which part of a link transaction refused: the record's condition, or the alias key (taken by another record). */
 type Refusal = 'record' | 'alias';
@@ -41,7 +37,7 @@ const write = async (update: UpdateInput, alias: ReturnType<typeof aliasFor> | u
       await dynamo().send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: update as never },
+            { Update: update },
             {
               Put: {
                 TableName: tableName('records'),
@@ -62,6 +58,21 @@ const write = async (update: UpdateInput, alias: ReturnType<typeof aliasFor> | u
   }
 };
 
+/**
+ * Records that an outside system accepted version `version` of a record we
+ * pushed, and (after a create) the id it gave it.
+ *
+ * The acknowledgement holds only if the record is still at the version that
+ * was pushed: a newer local edit is never marked as synced, and is pushed in
+ * its turn. The new id is written back either way, so that push becomes an
+ * update rather than a second create. The write stamps `origin: 'sync'` and
+ * leaves `version` alone, so it triggers no push of its own. Linking writes
+ * the alias at the id's derived key in the same transaction; if a record of
+ * ours already stands there, the id is kept without an alias and a warning
+ * names the record and the id.
+ *
+ * @returns whether the pushed version was still current.
+ */
 const acknowledgePush = async (ack: {
   readonly recordType: string;
   readonly recordId: string;
