@@ -124,6 +124,18 @@ const requestContext = (
   };
 };
 
+/** What a route's event and its authorizer's event both carry of the request. */
+const requestFields = (request: IncomingHttpRequest) => {
+  const query = queryParameters(request.rawQueryString);
+  return {
+    rawPath: request.rawPath,
+    rawQueryString: request.rawQueryString,
+    ...(request.cookies.length > 0 ? { cookies: [...request.cookies] } : {}),
+    headers: { ...request.headers },
+    ...(query ? { queryStringParameters: query } : {}),
+  };
+};
+
 interface HttpEventOptions {
   readonly requestId?: string;
   readonly at?: Date;
@@ -144,18 +156,13 @@ const httpApiEvent = (
   api: ApiIdentity,
   { requestId = randomUUID(), at = new Date(), authorizerContext }: HttpEventOptions = {},
 ): APIGatewayProxyEventV2 => {
-  const query = queryParameters(request.rawQueryString);
   const context = requestContext(request, routeKey, api, requestId, at);
   // Only routes behind a Lambda authorizer carry `authorizer.lambda`.
   const withAuthorizer = authorizerContext ? { ...context, authorizer: { lambda: { ...authorizerContext } } } : context;
   return {
     version: '2.0',
     routeKey,
-    rawPath: request.rawPath,
-    rawQueryString: request.rawQueryString,
-    ...(request.cookies.length > 0 ? { cookies: [...request.cookies] } : {}),
-    headers: { ...request.headers },
-    ...(query ? { queryStringParameters: query } : {}),
+    ...requestFields(request),
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters: { ...pathParameters } } : {}),
     requestContext: withAuthorizer,
     ...encodeBody(request.body, request.headers['content-type']),
@@ -174,7 +181,6 @@ const authorizerEvent = (
   requestId: string,
   at: Date = new Date(),
 ): APIGatewayRequestAuthorizerEventV2 => {
-  const query = queryParameters(request.rawQueryString);
   const [method, path] = routeKey.split(' ');
   return {
     version: '2.0',
@@ -182,11 +188,7 @@ const authorizerEvent = (
     routeArn: `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/$default/${method}${path}`,
     identitySource: [request.headers.authorization ?? ''],
     routeKey,
-    rawPath: request.rawPath,
-    rawQueryString: request.rawQueryString,
-    ...(request.cookies.length > 0 ? { cookies: [...request.cookies] } : {}),
-    headers: { ...request.headers },
-    ...(query ? { queryStringParameters: query } : {}),
+    ...requestFields(request),
     pathParameters: { ...pathParameters },
     requestContext: requestContext(request, routeKey, api, requestId, at),
   } as APIGatewayRequestAuthorizerEventV2;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HttpError } from './http/responses.js';
 import { logger } from './observability.js';
+import { isConditionFailure, itemOfFailure } from './store/condition-failure.js';
 import { dynamo } from './store/dynamo-client.js';
 import { tableName } from './store/names.js';
 
@@ -132,14 +131,6 @@ class EffectCommittedError extends Error {
 
 const claimKey = (scope: string, id: string): string => `IDEMPOTENCY#${scope}#${id}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const isConditionFailure = (error: unknown): boolean =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-
-/** The item DynamoDB returned with a failed condition (marshalled: lib-dynamodb does not convert error payloads). */
-const itemOfFailure = (error: unknown): ClaimItem | undefined => {
-  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-  return item ? (unmarshall(item) as ClaimItem) : undefined;
-};
 
 const readClaim = async (pk: string): Promise<ClaimItem | undefined> => {
   const out = await dynamo().send(
@@ -201,7 +192,7 @@ const tryClaim = async (
     return { kind: 'claimed', token, info: { takeover, firstClaimedAt: takeover ? previous.claimed_at : claimedAt } };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return { kind: 'taken', existing: itemOfFailure(error) ?? (await readClaim(pk)) };
+    return { kind: 'taken', existing: itemOfFailure<ClaimItem>(error) ?? (await readClaim(pk)) };
   }
 };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import type { RecordData } from '../records/record.js';
@@ -50,7 +51,7 @@ const recordConflict = async (
       new PutCommand({ TableName: tableName('conflicts'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
   }
   const { pk: _pk, ...stored } = item;
   return stored;
@@ -59,24 +60,22 @@ const recordConflict = async (
 /** Conflicts in a status, oldest first, all pages. */
 const listConflicts = async (status: ConflictStatus): Promise<Conflict[]> => {
   const items: Conflict[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('conflicts'),
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const raw of out.Items ?? []) {
+  const pages = paginateQuery(
+    { client: dynamo() },
+    {
+      TableName: tableName('conflicts'),
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    },
+  );
+  for await (const page of pages) {
+    for (const raw of page.Items ?? []) {
       const { pk: _pk, ...conflict } = raw;
       items.push(conflict as Conflict);
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  }
   return items;
 };
 

@@ -1,6 +1,5 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, itemOfFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type InventoryAdjustment, adjustmentKind } from './adjustment.js';
@@ -108,9 +107,8 @@ const applyStockChange = async (
     );
     return { kind: 'applied', stock: out.Attributes as StockItem };
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
-    const old = raw ? (unmarshall(raw) as StockItem) : await getStock(adjustment.sku, adjustment.warehouse);
+    if (!isConditionFailure(error)) throw error;
+    const old = itemOfFailure<StockItem>(error) ?? (await getStock(adjustment.sku, adjustment.warehouse));
     if (old?.last_delivery_id === deliveryId) return { kind: 'already-applied', stock: old };
     return { kind: 'negative', currentQuantity: old?.quantity_on_hand ?? 0 };
   }
@@ -142,7 +140,7 @@ const ensureTransaction = async (transaction: StockTransaction): Promise<boolean
     return true;
   } catch (error) {
     // The webhook wrote it between our read and our write: the same item.
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };
@@ -207,25 +205,22 @@ const findTransactionByDelivery = async (
   deliveryId: string,
   since: string,
 ): Promise<StockTransaction | undefined> => {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('inventory'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-        ExpressionAttributeValues: { ':pk': stockKey(sku, warehouse), ':tx': TX_PREFIX },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-        Limit: 200,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of (out.Items ?? []) as StockTransaction[]) {
+  const pages = paginateQuery(
+    { client: dynamo(), pageSize: 200 },
+    {
+      TableName: tableName('inventory'),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+      ExpressionAttributeValues: { ':pk': stockKey(sku, warehouse), ':tx': TX_PREFIX },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
+    for (const item of (page.Items ?? []) as StockTransaction[]) {
       if (item.delivery_id === deliveryId) return item;
       if (item.created_at < since) return undefined;
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  }
   return undefined;
 };
 

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 
@@ -39,7 +40,7 @@ const markDelivered = async (supersedeKey: string, version: number): Promise<voi
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 };
 

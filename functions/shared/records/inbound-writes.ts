@@ -1,8 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CarriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
 import type { InboundChange } from '../sync/inbound-rules.js';
+import { isConditionFailure, itemOfFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type RecordData, type RecordsItem, type StoredRecord, aliasFor, localIdFor, recordKey } from './record.js';
@@ -31,22 +30,17 @@ export class RecordMovedError extends Error {
   }
 }
 
-/** The item DynamoDB returned with a failed condition (lib-dynamodb leaves it marshalled). */
-const itemOfFailure = (error: unknown): RecordsItem | undefined => {
-  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-  return item ? (unmarshall(item) as RecordsItem) : undefined;
-};
 
-const isConditionFailure = (error: unknown): boolean =>
-  (error as Error).name === 'ConditionalCheckFailedException' ||
-  (error as Error).name === 'TransactionCanceledException';
+/** A refused write: its condition failed, or (a link) its transaction was cancelled. */
+const isRefused = (error: unknown): boolean =>
+  isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException';
 
 /** Runs a conditional write, turning a failed condition into {@link RecordMovedError}. */
 const guarded = async <T>(write: () => Promise<T>): Promise<T> => {
   try {
     return await write();
   } catch (error) {
-    if (isConditionFailure(error)) throw new RecordMovedError('The record changed while the change was applied');
+    if (isRefused(error)) throw new RecordMovedError('The record changed while the change was applied');
     throw error;
   }
 };
@@ -158,7 +152,7 @@ const createFromRemote = async (
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    throw new RecordMovedError('The record was created while the change was applied', { item: itemOfFailure(error) });
+    throw new RecordMovedError('The record was created while the change was applied', { item: itemOfFailure<RecordsItem>(error) });
   }
   return item;
 };
@@ -267,7 +261,7 @@ const applyRemoteBlind = async (change: InboundChange, now: string, event: Carri
     return { applied: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return { applied: false, found: itemOfFailure(error) };
+    return { applied: false, found: itemOfFailure<RecordsItem>(error) };
   }
 };
 
@@ -320,4 +314,4 @@ const noteSkipped = async (record: StoredRecord, outcome: string, now: string, e
   );
 };
 
-export { createFromRemote, applyRemote, applyRemoteBlind, noteRemote, noteSkipped, isConditionFailure };
+export { createFromRemote, applyRemote, applyRemoteBlind, noteRemote, noteSkipped };

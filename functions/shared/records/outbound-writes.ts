@@ -1,5 +1,6 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../observability.js';
+import { isConditionFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import { type RecordData, aliasFor, recordKey } from './record.js';
@@ -18,9 +19,8 @@ interface UpdateInput {
 type Refusal = 'record' | 'alias';
 
 const refusalOf = (error: unknown): Refusal | undefined => {
-  const name = (error as Error).name;
-  if (name === 'ConditionalCheckFailedException') return 'record';
-  if (name !== 'TransactionCanceledException') return undefined;
+  if (isConditionFailure(error)) return 'record';
+  if ((error as Error).name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   // Any other reason (a conflicting transaction, throttling) is not a refusal: let it fail and be retried.
   if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'alias';

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HttpError } from '../http/responses.js';
+import { isConditionFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 import {
@@ -125,7 +125,7 @@ const writeLocalRecord = async (
       );
       return out.Attributes as StoredRecord;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     try {
       // A new record: nothing agreed yet, so no base.
@@ -143,7 +143,7 @@ const writeLocalRecord = async (
       return out.Attributes as StoredRecord;
     } catch (error) {
       // Created by someone else between our two writes (go round again), or an alias.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       const existing = await getItem(type, id);
       if (isAlias(existing)) throw new RecordIsAliasError(type, id, existing.alias_of);
     }

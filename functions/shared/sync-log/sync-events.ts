@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
 
@@ -108,19 +108,11 @@ const appendSyncEvent = async (event: SyncEvent, now: Date = new Date()): Promis
 /** A record's events, oldest first; pages through all of them. */
 const listSyncEvents = async (recordId: string): Promise<StoredSyncEvent[]> => {
   const items: StoredSyncEvent[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('syncLog'),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': eventsKey(recordId) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as StoredSyncEvent[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client: dynamo() },
+    { TableName: tableName('syncLog'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': eventsKey(recordId) } },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as StoredSyncEvent[]));
   return items;
 };
 

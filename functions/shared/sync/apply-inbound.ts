@@ -9,7 +9,7 @@ import {
   noteSkipped,
 } from '../records/inbound-writes.js';
 import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
-import { getItem, getRecord, resolveItem, unlinkedMatchId } from '../records/repository.js';
+import { findByExternalId, getRecord, resolveItem, unlinkedMatchId } from '../records/repository.js';
 import { logger } from '../observability.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
@@ -50,8 +50,10 @@ type DerivedKey = { readonly item: RecordsItem | undefined } | 'read' | 'skip';
  */
 const findRecord = async (change: InboundChange, derived: DerivedKey): Promise<StoredRecord | undefined> => {
   if (derived !== 'skip') {
-    const item = derived === 'read' ? await getItem(change.recordType, localIdFor(change.source, change.externalId)) : derived.item;
-    const record = await resolveItem(change.recordType, item);
+    const record =
+      derived === 'read'
+        ? await findByExternalId(change.recordType, change.source, change.externalId)
+        : await resolveItem(change.recordType, derived.item);
     if (record) return record;
   }
   if (change.event === 'deleted') return undefined;
