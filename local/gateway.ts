@@ -191,5 +191,5 @@ const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
   };
 };
 
-export { startGateway, MAX_PAYLOAD_BYTES };
+export { startGateway };
 export type { Gateway, GatewayOptions };

@@ -194,5 +194,5 @@ const authorizerEvent = (
   } as APIGatewayRequestAuthorizerEventV2;
 };
 
-export { authorizerEvent, describeRequest, encodeBody, httpApiEvent, isTextContentType };
+export { authorizerEvent, describeRequest, encodeBody, httpApiEvent };
 export type { ApiIdentity, HttpEventOptions, IncomingHttpRequest };

@@ -29,4 +29,4 @@ const authorizeAdmin = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   return { isAuthorized };
 };
 
-export { authorizeAdmin, sameSecret };
+export { authorizeAdmin };

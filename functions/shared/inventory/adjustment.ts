@@ -91,4 +91,4 @@ const quantityAfter = (before: number, type: AdjustmentType, quantity: number): 
   }
 };
 
-export { inventoryAdjustment, inventorySystems, adjustmentTypes, adjustmentKind, quantityAfter };
+export { inventoryAdjustment, adjustmentKind, quantityAfter };

@@ -1,9 +1,10 @@
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CarriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
 import type { InboundChange } from '../sync/inbound-rules.js';
 import { isConditionFailure, itemOfFailure } from '../store/condition-failure.js';
 import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
+import { updateLinking } from './linked-update.js';
 import { type RecordData, type RecordsItem, type StoredRecord, aliasFor, localIdFor, recordKey } from './record.js';
 
 /**
@@ -72,7 +73,6 @@ const writeLinked = async (
     readonly values: Record<string, unknown>;
   },
 ): Promise<void> => {
-  const linking = record.external_id === undefined;
   const command = {
     TableName: tableName('records'),
     Key: { pk: record.pk },
@@ -81,28 +81,9 @@ const writeLinked = async (
     ExpressionAttributeNames: update.names,
     ExpressionAttributeValues: { ...update.values, ':ext': change.externalId, ':source': change.source },
   };
-  if (!linking) {
-    await guarded(() => dynamo().send(new UpdateCommand(command)));
-    return;
-  }
-  const alias = aliasFor(change.recordType, record.record_id, change.source, change.externalId, now);
-  await guarded(() =>
-    dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: command },
-          {
-            Put: {
-              TableName: tableName('records'),
-              Item: alias,
-              ConditionExpression: 'attribute_not_exists(pk) OR alias_of = :self',
-              ExpressionAttributeValues: { ':self': record.record_id },
-            },
-          },
-        ],
-      }),
-    ),
-  );
+  const linking = record.external_id === undefined;
+  const alias = linking ? aliasFor(change.recordType, record.record_id, change.source, change.externalId, now) : undefined;
+  await guarded(() => updateLinking(command, alias));
 };
 
 /** The fields that link a record to the source's id (`:ext`, `:source` are set by {@link writeLinked}). */

@@ -1,19 +1,8 @@
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../observability.js';
 import { isConditionFailure } from '../store/condition-failure.js';
-import { dynamo } from '../store/dynamo-client.js';
 import { tableName } from '../store/names.js';
-import { type RecordData, aliasFor, recordKey } from './record.js';
-
-/** The fields an update has both alone and inside a transaction. */
-interface UpdateInput {
-  readonly TableName: string;
-  readonly Key: Record<string, unknown>;
-  readonly ConditionExpression: string;
-  readonly UpdateExpression: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-  readonly ExpressionAttributeValues: Record<string, unknown>;
-}
+import { type RecordUpdate, updateLinking } from './linked-update.js';
+import { type RecordAlias, type RecordData, aliasFor, recordKey } from './record.js';
 
 /** Which part of a link transaction refused: the record's condition, or the alias key (taken by another record). */
 type Refusal = 'record' | 'alias';
@@ -29,27 +18,9 @@ const refusalOf = (error: unknown): Refusal | undefined => {
 };
 
 /** Runs the record update, with the alias put in the same transaction when there is one. */
-const write = async (update: UpdateInput, alias: ReturnType<typeof aliasFor> | undefined): Promise<Refusal | undefined> => {
+const write = async (update: RecordUpdate, alias: RecordAlias | undefined): Promise<Refusal | undefined> => {
   try {
-    if (!alias) {
-      await dynamo().send(new UpdateCommand(update));
-    } else {
-      await dynamo().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            {
-              Put: {
-                TableName: tableName('records'),
-                Item: alias,
-                ConditionExpression: 'attribute_not_exists(pk) OR alias_of = :self',
-                ExpressionAttributeValues: { ':self': alias.alias_of },
-              },
-            },
-          ],
-        }),
-      );
-    }
+    await updateLinking(update, alias);
     return undefined;
   } catch (error) {
     const refusal = refusalOf(error);
@@ -94,7 +65,7 @@ const acknowledgePush = async (ack: {
       }
     : { set: '', condition: '', values: {} };
   const key = { pk: recordKey(ack.recordType, ack.recordId) };
-  const acknowledged: UpdateInput = {
+  const acknowledged: RecordUpdate = {
     TableName: tableName('records'),
     Key: key,
     ConditionExpression: `#version = :v${link.condition}`,
@@ -103,7 +74,7 @@ const acknowledgePush = async (ack: {
     ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
   };
   // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
-  const linkedOnly: UpdateInput = {
+  const linkedOnly: RecordUpdate = {
     TableName: tableName('records'),
     Key: key,
     ConditionExpression: `attribute_exists(pk)${link.condition}`,

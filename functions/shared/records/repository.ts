@@ -151,4 +151,4 @@ const writeLocalRecord = async (
   throw new Error(`Could not write ${type}/${id}: the record kept changing between attempts`);
 };
 
-export { getItem, getRecord, resolveItem, findByExternalId, unlinkedMatchId, writeLocalRecord, matchKeyOf, RecordIsAliasError };
+export { getRecord, resolveItem, findByExternalId, unlinkedMatchId, writeLocalRecord };

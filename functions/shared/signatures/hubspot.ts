@@ -181,4 +181,4 @@ const hubSpotVerifier =
       ...(options.toleranceMs === undefined ? {} : { toleranceMs: options.toleranceMs }),
     });
 
-export { verifyHubSpotV3, signHubSpotV3, hubSpotVerifier, hubSpotSignedUri, HUBSPOT_TOLERANCE_MS };
+export { verifyHubSpotV3, signHubSpotV3, hubSpotVerifier, hubSpotSignedUri };

@@ -78,4 +78,4 @@ const decideInbound = (record: StoredRecord | undefined, change: InboundChange):
   return hasPendingLocalChange(record) ? { kind: 'conflict' } : { kind: 'apply' };
 };
 
-export { decideInbound, hasPendingLocalChange };
+export { decideInbound };

@@ -12,4 +12,4 @@ const stockConnectors: readonly StockConnector[] = [erpStock, ecommerceStock, po
 const connectorsExcept = (source: InventorySystem | string): StockConnector[] =>
   stockConnectors.filter((connector) => connector.system !== source);
 
-export { stockConnectors, connectorsExcept };
+export { connectorsExcept };
