@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resetAwsClients } from '../functions/shared/store/client-cache.js';
+import { resetAwsClients } from '../functions/kernel/aws/client-cache.js';
 import { topology } from '../lib/topology.js';
 import { createEngineClients } from '../local/engine-clients.js';
 import { startEngines } from '../local/engines.js';

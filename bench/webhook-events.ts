@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { signStandardWebhook } from '../functions/shared/signatures/standard-webhooks.js';
+import { signStandardWebhook } from '../functions/kernel/signatures/standard-webhooks.js';
 
 /**
  * A Standard-Webhooks-signed POST as API Gateway (payload format 2.0) hands

@@ -1,23 +1,37 @@
-import type { AnyTopology } from './topology.js';
+import { checkFilterPattern } from './filter-pattern.js';
+import { parseScheduleExpression } from './schedule-expression.js';
+import type { Topology } from './topology-spec.js';
 
 /**
  * Finds what in a topology cannot be deployed, before anything is built:
- * references to undeclared tables, queues or functions, a stream consumer on
- * a table without a stream, a queue whose visibility timeout is shorter than
- * its consumer's timeout (Lambda refuses the mapping), a batching window on
- * a FIFO queue (not supported), admin routes without the authorizer. Each
- * problem names where it is, so one run lists them all.
+ * the one validator that both the CDK stack and the offline runtime run, so
+ * `cdk synth` and `npm start` refuse the same topologies. It checks what
+ * AWS would refuse (a stream consumer on a table without a stream, a FIFO
+ * on-failure destination, batch sizes and concurrency out of range, a
+ * visibility timeout shorter than the consumer's timeout, a batching window
+ * on a FIFO source, a bad schedule expression or filter pattern, short
+ * table names) and what would break at run time (references to undeclared
+ * tables, queues, functions or integrations, duplicate routes, admin routes
+ * without the authorizer, a scheduled function that cannot record its
+ * runs). Each problem names where it is, so one run lists them all.
  *
  * @example
  * const problems = topologyProblems(topology);
  * if (problems.length > 0) throw new Error(problems.join('\n'));
  */
-export const topologyProblems = (topology: AnyTopology, adminAuthorizer: string): string[] => {
+export const topologyProblems = (topology: Topology): string[] => {
   const problems: string[] = [];
   const has = (record: Readonly<Record<string, unknown>>, key: string): boolean => Object.hasOwn(record, key);
   const needFunction = (name: string, where: string): void => {
     if (!has(topology.functions, name)) problems.push(`${where}: function "${name}" is not declared.`);
   };
+
+  for (const name of Object.keys(topology.tables)) {
+    if (name.length < 3) problems.push(`table "${name}": DynamoDB table names need at least 3 characters.`);
+  }
+  for (const name of Object.keys(topology.queues)) {
+    if (!/^[A-Za-z0-9_-]{1,70}$/.test(name)) problems.push(`queue "${name}": use letters, digits, "-" and "_" only.`);
+  }
 
   for (const [name, spec] of Object.entries(topology.functions)) {
     for (const table of Object.keys(spec.tables ?? {})) {
@@ -26,11 +40,24 @@ export const topologyProblems = (topology: AnyTopology, adminAuthorizer: string)
     for (const queue of Object.keys(spec.queues ?? {})) {
       if (!has(topology.queues, queue)) problems.push(`function ${name}: queue "${queue}" is not declared.`);
     }
+    for (const integration of spec.integrations ?? []) {
+      if (!has(topology.integrations, integration)) {
+        problems.push(`function ${name}: integration "${integration}" is not declared.`);
+      }
+    }
   }
 
-  for (const route of topology.routes) needFunction(route.function, `route ${route.method} ${route.path}`);
+  const seenRoutes = new Set<string>();
+  for (const route of topology.routes) {
+    const key = `${route.method} ${route.path}`;
+    needFunction(route.function, `route ${key}`);
+    if (seenRoutes.has(key)) problems.push(`route ${key} is declared twice.`);
+    seenRoutes.add(key);
+    if (!route.path.startsWith('/')) problems.push(`route ${key}: the path must start with "/".`);
+  }
   if (topology.routes.some((route) => route.auth === 'admin')) {
-    needFunction(adminAuthorizer, 'admin routes need their authorizer');
+    if (topology.authorizer === undefined) problems.push('admin routes need an authorizer; set `authorizer` on a fragment.');
+    else needFunction(topology.authorizer, 'the authorizer of admin routes');
   }
 
   for (const consumer of topology.streamConsumers) {
@@ -39,33 +66,65 @@ export const topologyProblems = (topology: AnyTopology, adminAuthorizer: string)
     const table = topology.tables[consumer.table];
     if (!table) problems.push(`${where}: table "${consumer.table}" is not declared.`);
     else if (!table.stream) problems.push(`${where}: table "${consumer.table}" has no stream; set \`stream\` on it.`);
-    if (!has(topology.queues, consumer.onFailure)) {
-      problems.push(`${where}: on-failure queue "${consumer.onFailure}" is not declared.`);
+    const onFailure = topology.queues[consumer.onFailure];
+    if (!onFailure) problems.push(`${where}: on-failure queue "${consumer.onFailure}" is not declared.`);
+    else if (onFailure.fifo) problems.push(`${where}: an on-failure destination must be a standard queue, not FIFO.`);
+    if (!inRange(consumer.batchSize, 1, 10_000)) problems.push(`${where}: batch size must be 1 to 10000.`);
+    if (!inRange(consumer.retryAttempts, 0, 10_000)) {
+      // -1 (retry forever) is AWS's default and stalls a shard for a day on one poison record.
+      problems.push(`${where}: retry attempts must be 0 to 10000 (bounded).`);
+    }
+    for (const pattern of consumer.filters) {
+      try {
+        checkFilterPattern(pattern);
+      } catch (error) {
+        problems.push(`${where}: ${(error as Error).message}`);
+      }
     }
   }
 
   for (const consumer of topology.queueConsumers) {
     const where = `queue consumer ${consumer.function} of ${consumer.queue}`;
     needFunction(consumer.function, where);
+    if (!inRange(consumer.maxConcurrency, 2, 1_000)) problems.push(`${where}: maximum concurrency must be 2 to 1000.`);
     const queue = topology.queues[consumer.queue];
-    const fn = topology.functions[consumer.function];
     if (!queue) {
       problems.push(`${where}: queue "${consumer.queue}" is not declared.`);
       continue;
     }
-    if (fn && queue.visibilityTimeoutSeconds < fn.timeoutSeconds) {
-      problems.push(`${where}: the queue's visibility timeout is shorter than the function's timeout.`);
+    const maxBatch = queue.fifo ? 10 : 10_000;
+    if (!inRange(consumer.batchSize, 1, maxBatch)) problems.push(`${where}: batch size must be 1 to ${maxBatch}.`);
+    if (consumer.batchSize > 10 && consumer.maxBatchingWindowSeconds < 1) {
+      problems.push(`${where}: a batch size above 10 needs a batching window of at least 1 s.`);
     }
     if (queue.fifo && consumer.maxBatchingWindowSeconds > 0) {
       problems.push(`${where}: SQS FIFO event sources do not support a batching window.`);
     }
+    const fn = topology.functions[consumer.function];
+    if (fn && queue.visibilityTimeoutSeconds < fn.timeoutSeconds) {
+      problems.push(`${where}: the queue's visibility timeout is shorter than the function's timeout.`);
+    }
   }
 
+  const seenSchedules = new Set<string>();
   for (const schedule of topology.schedules) {
-    needFunction(schedule.function, `schedule ${schedule.name}`);
-    if (!/^(rate|cron)\(.+\)$/.test(schedule.expression)) {
-      problems.push(`schedule ${schedule.name}: "${schedule.expression}" is neither rate(...) nor cron(...).`);
+    const where = `schedule ${schedule.name}`;
+    needFunction(schedule.function, where);
+    if (seenSchedules.has(schedule.name)) problems.push(`${where} is declared twice.`);
+    seenSchedules.add(schedule.name);
+    try {
+      parseScheduleExpression(schedule.expression);
+    } catch (error) {
+      problems.push(`${where}: ${(error as Error).message}`);
     }
   }
   return problems;
+};
+
+const inRange = (value: number, min: number, max: number): boolean => Number.isInteger(value) && value >= min && value <= max;
+
+/** Throws with every problem at once, as `cdk synth` and `npm start` both do before building anything. */
+export const assertDeployable = (topology: Topology, what: string): void => {
+  const problems = topologyProblems(topology);
+  if (problems.length > 0) throw new Error(`${what}:\n- ${problems.join('\n- ')}`);
 };

@@ -11,23 +11,17 @@ import { SyncFunction } from './constructs/sync-function.js';
 import { SyncHttpApi } from './constructs/sync-http-api.js';
 import { SyncQueue } from './constructs/sync-queue.js';
 import { SyncTable } from './constructs/sync-table.js';
-import { topologyProblems } from './check-topology.js';
+import { assertDeployable } from './check-topology.js';
 import { acknowledgeNagFindings } from './nag.js';
-import {
-  type AnyTopology,
-  type IntegrationName,
-  integrationNames,
-  type QueueAccess,
-  type TableAccess,
-  topology as projectTopology,
-} from './topology.js';
+import { topology as projectTopology } from './topology.js';
+import type { QueueAccess, TableAccess, Topology } from './topology-spec.js';
 
 /** How a function gets invoked; decides which failure handling applies to it. */
 export type Invocation = 'http' | 'authorizer' | 'stream' | 'queue' | 'schedule';
 
 export interface SyncToolsStackProps extends StackProps {
   /** What to build. @default the project's topology (`lib/topology.ts`) */
-  readonly topology?: AnyTopology;
+  readonly topology?: Topology;
   /**
    * SES identities (verified domains or addresses) mail may be sent from.
    * @default any identity of the account and region
@@ -36,9 +30,6 @@ export interface SyncToolsStackProps extends StackProps {
   /** How long function and access logs are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
 }
-
-/** The function that guards `admin` routes; the topology must declare it when such routes exist. */
-const ADMIN_AUTHORIZER = 'adminAuthorizer';
 
 /** How often EventBridge retries a schedule whose target cannot be invoked, before its DLQ. */
 const SCHEDULE_RETRY_ATTEMPTS = 2;
@@ -60,7 +51,7 @@ const SCHEDULE_RETRY_ATTEMPTS = 2;
 export class SyncToolsStack extends Stack {
   public readonly tables: ReadonlyMap<string, SyncTable>;
   public readonly queues: ReadonlyMap<string, SyncQueue>;
-  public readonly secrets: ReadonlyMap<IntegrationName, IntegrationSecret>;
+  public readonly secrets: ReadonlyMap<string, IntegrationSecret>;
   public readonly functions: ReadonlyMap<string, SyncFunction>;
   /** How each function is invoked, by topology name. */
   public readonly invocations: ReadonlyMap<string, ReadonlySet<Invocation>>;
@@ -78,8 +69,7 @@ export class SyncToolsStack extends Stack {
     });
     const topology = given ?? projectTopology;
     // Fail before bundling anything, with every problem at once.
-    const problems = topologyProblems(topology, ADMIN_AUTHORIZER);
-    if (problems.length > 0) throw new Error(`The topology cannot be deployed:\n- ${problems.join('\n- ')}`);
+    assertDeployable(topology, 'The topology cannot be deployed');
     const invocations = invocationsOf(topology);
     this.invocations = invocations;
 
@@ -95,9 +85,9 @@ export class SyncToolsStack extends Stack {
 
     const secretScope = new Construct(this, 'Secrets');
     this.secrets = new Map(
-      integrationNames.map((integration) => [
+      Object.entries(topology.integrations).map(([integration, spec]) => [
         integration,
-        new IntegrationSecret(secretScope, constructId(integration), { integration }),
+        new IntegrationSecret(secretScope, constructId(integration), { integration, spec }),
       ]),
     );
 
@@ -173,7 +163,7 @@ export class SyncToolsStack extends Stack {
     }
     this.queueEventSourceMappings = queueMappings;
 
-    const adminAuthorizer = this.functions.get(ADMIN_AUTHORIZER);
+    const adminAuthorizer = topology.authorizer === undefined ? undefined : this.functions.get(topology.authorizer);
     this.api = new SyncHttpApi(this, 'Api', {
       routes: topology.routes,
       functions: this.functions,
@@ -211,13 +201,13 @@ export class SyncToolsStack extends Stack {
 }
 
 /** Who invokes each function, from routes, consumers and schedules. */
-const invocationsOf = (topology: AnyTopology): Map<string, Set<Invocation>> => {
+const invocationsOf = (topology: Topology): Map<string, Set<Invocation>> => {
   const result = new Map<string, Set<Invocation>>(Object.keys(topology.functions).map((name) => [name, new Set()]));
   const add = (name: string, how: Invocation): void => {
     result.get(name)?.add(how);
   };
   for (const route of topology.routes) add(route.function, 'http');
-  if (topology.routes.some((route) => route.auth === 'admin')) add(ADMIN_AUTHORIZER, 'authorizer');
+  if (topology.authorizer && topology.routes.some((route) => route.auth === 'admin')) add(topology.authorizer, 'authorizer');
   for (const consumer of topology.streamConsumers) add(consumer.function, 'stream');
   for (const consumer of topology.queueConsumers) add(consumer.function, 'queue');
   for (const schedule of topology.schedules) add(schedule.function, 'schedule');

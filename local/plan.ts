@@ -1,6 +1,7 @@
-import { type AnyTopology, type FilterPattern, queueEnvName, tableEnvName } from '../lib/topology.js';
-import { checkFilterPattern } from './filter-pattern.js';
-import { type ParsedSchedule, parseScheduleExpression } from './schedule-expression.js';
+import { assertDeployable } from '../lib/check-topology.js';
+import type { FilterPattern, Topology } from '../lib/topology-spec.js';
+import { queueEnvName, queueMaxReceiveEnvName, tableEnvName } from '../functions/kernel/wiring/env-names.js';
+import { type ParsedSchedule, parseScheduleExpression } from '../lib/schedule-expression.js';
 
 /**
  * What the offline runtime wires, as plain data derived from the topology.
@@ -42,6 +43,8 @@ interface PlannedQueue {
   readonly name: string;
   /** Variable that carries the queue URL to the handlers. */
   readonly envName: string;
+  /** Variable that tells the queue's consumer its maxReceiveCount. */
+  readonly maxReceiveEnvName: string;
   readonly fifo: boolean;
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
@@ -97,87 +100,9 @@ interface PlannedSchedule {
   readonly schedule: ParsedSchedule;
 }
 
-/** Options that change the plan; the defaults match the CDK stack. */
-interface PlanOptions {
-  /** Function that authorizes `auth: 'admin'` routes. */
-  readonly authorizerFunction?: string;
-}
-
 const DAY_SECONDS = 86_400;
 /** SQS's maximum retention, so nothing in a DLQ expires before someone looks. */
 const DLQ_RETENTION_SECONDS = 14 * DAY_SECONDS;
-
-/** Checks that AWS itself would make (and a few of our own), so offline fails where a deploy would. */
-const validate = (topology: AnyTopology, authorizer: string): void => {
-  const problems: string[] = [];
-  const fn = (name: string, where: string): void => {
-    if (!topology.functions[name]) problems.push(`${where}: unknown function "${name}"`);
-  };
-  const seenRoutes = new Set<string>();
-  for (const route of topology.routes) {
-    const key = `${route.method} ${route.path}`;
-    fn(route.function, `route ${key}`);
-    if (seenRoutes.has(key)) problems.push(`route ${key} is declared twice`);
-    seenRoutes.add(key);
-    if (route.auth === 'admin') fn(authorizer, `authorizer of route ${key}`);
-    if (!route.path.startsWith('/')) problems.push(`route ${key}: the path must start with "/"`);
-  }
-  for (const consumer of topology.streamConsumers) {
-    const where = `stream consumer ${consumer.table} -> ${consumer.function}`;
-    fn(consumer.function, where);
-    const table = topology.tables[consumer.table];
-    if (!table) problems.push(`${where}: unknown table`);
-    else if (!table.stream) problems.push(`${where}: table "${consumer.table}" has no stream`);
-    const onFailure = topology.queues[consumer.onFailure];
-    if (!onFailure) problems.push(`${where}: unknown on-failure queue "${consumer.onFailure}"`);
-    else if (onFailure.fifo) problems.push(`${where}: an on-failure destination must be a standard queue, not FIFO`);
-    if (consumer.batchSize < 1 || consumer.batchSize > 10_000) problems.push(`${where}: batch size must be 1-10000`);
-    for (const pattern of consumer.filters) {
-      try {
-        checkFilterPattern(pattern);
-      } catch (error) {
-        problems.push(`${where}: ${(error as Error).message}`);
-      }
-    }
-    if (consumer.retryAttempts < -1 || consumer.retryAttempts > 10_000)
-      problems.push(`${where}: retry attempts must be -1..10000`);
-  }
-  for (const consumer of topology.queueConsumers) {
-    const where = `queue consumer ${consumer.queue} -> ${consumer.function}`;
-    fn(consumer.function, where);
-    const queue = topology.queues[consumer.queue];
-    const spec = topology.functions[consumer.function];
-    if (!queue) problems.push(`${where}: unknown queue`);
-    else {
-      const maxBatch = queue.fifo ? 10 : 10_000;
-      if (consumer.batchSize < 1 || consumer.batchSize > maxBatch)
-        problems.push(`${where}: batch size must be 1-${maxBatch}`);
-      if (consumer.batchSize > 10 && consumer.maxBatchingWindowSeconds < 1) {
-        problems.push(`${where}: a batch size above 10 needs a batching window of at least 1 s`);
-      }
-      if (spec && spec.timeoutSeconds > queue.visibilityTimeoutSeconds) {
-        problems.push(`${where}: the function timeout exceeds the queue's visibility timeout`);
-      }
-    }
-    if (consumer.maxConcurrency < 2 || consumer.maxConcurrency > 1_000)
-      problems.push(`${where}: maximum concurrency must be 2-1000`);
-  }
-  for (const schedule of topology.schedules) {
-    fn(schedule.function, `schedule ${schedule.name}`);
-    try {
-      parseScheduleExpression(schedule.expression);
-    } catch (error) {
-      problems.push(`schedule ${schedule.name}: ${(error as Error).message}`);
-    }
-  }
-  for (const name of Object.keys(topology.tables)) {
-    if (name.length < 3) problems.push(`table "${name}": DynamoDB table names need at least 3 characters`);
-  }
-  for (const name of Object.keys(topology.queues)) {
-    if (!/^[A-Za-z0-9_-]{1,70}$/.test(name)) problems.push(`queue "${name}": use letters, digits, "-" and "_" only`);
-  }
-  if (problems.length > 0) throw new Error(`The topology cannot be wired:\n- ${problems.join('\n- ')}`);
-};
 
 /**
  * Derives what the offline runtime wires from a topology, after checking it
@@ -189,9 +114,10 @@ const validate = (topology: AnyTopology, authorizer: string): void => {
  * const plan = planOffline(topology);
  * expect(plan.streamConsumers.map((c) => c.retryAttempts)).toEqual([3]);
  */
-const planOffline = (topology: AnyTopology, options: PlanOptions = {}): OfflinePlan => {
-  const authorizer = options.authorizerFunction ?? 'adminAuthorizer';
-  validate(topology, authorizer);
+const planOffline = (topology: Topology): OfflinePlan => {
+  // The same validator as the CDK stack's: what `cdk synth` refuses, `npm start` refuses.
+  assertDeployable(topology, 'The topology cannot be wired');
+  const authorizer = topology.authorizer ?? null;
   return {
     tables: Object.entries(topology.tables).map(([name, spec]) => ({
       name,
@@ -213,6 +139,7 @@ const planOffline = (topology: AnyTopology, options: PlanOptions = {}): OfflineP
     queues: Object.entries(topology.queues).map(([name, spec]) => ({
       name,
       envName: queueEnvName(name),
+      maxReceiveEnvName: queueMaxReceiveEnvName(name),
       fifo: spec.fifo,
       visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
       maxReceiveCount: spec.maxReceiveCount,
@@ -264,7 +191,6 @@ const planOffline = (topology: AnyTopology, options: PlanOptions = {}): OfflineP
 export { planOffline };
 export type {
   OfflinePlan,
-  PlanOptions,
   PlannedFunction,
   PlannedQueue,
   PlannedQueueConsumer,

@@ -204,7 +204,9 @@ const offlineEnvironment = (
   }
   for (const queue of plan.queues) {
     const provisioned = resources.queues[queue.name];
-    if (provisioned) env[queue.envName] = provisioned.url;
+    if (!provisioned) continue;
+    env[queue.envName] = provisioned.url;
+    env[queue.maxReceiveEnvName] = String(queue.maxReceiveCount);
   }
   return env;
 };

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { resetAwsClients } from '../functions/shared/store/client-cache.js';
-import { type AnyTopology, topology as projectTopology } from '../lib/topology.js';
+import { resetAwsClients } from '../functions/kernel/aws/client-cache.js';
+import { topology as projectTopology } from '../lib/topology.js';
+import type { Topology } from '../lib/topology-spec.js';
 import { createEngineClients, type EngineClients } from './engine-clients.js';
 import { type EngineEndpoints, type EnginePorts, type RunningEngines, startEngines } from './engines.js';
 import { type Gateway, startGateway } from './gateway.js';
@@ -14,7 +15,7 @@ import { type StreamPoller, startStreamPoller } from './stream-poller.js';
 
 interface OfflineStackOptions {
   /** Defaults to the project's topology; tests pass small ones with their own handlers. */
-  readonly topology?: AnyTopology;
+  readonly topology?: Topology;
   /** HTTP port of the API; 0 picks a free one. Default 3000. */
   readonly port?: number;
   readonly host?: string;
@@ -28,8 +29,6 @@ interface OfflineStackOptions {
   readonly root?: string;
   readonly region?: string;
   readonly accountId?: string;
-  /** Function that authorizes `auth: 'admin'` routes. Default `adminAuthorizer`. */
-  readonly authorizerFunction?: string;
   readonly logLevel?: LogLevel;
   /** Pause between empty stream reads. Default 250 ms, as often as Lambda polls a shard. */
   readonly pollIntervalMs?: number;
@@ -84,7 +83,7 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const accountId = options.accountId ?? OFFLINE_ACCOUNT_ID;
   const namePrefix = options.namePrefix ?? '';
-  const plan = planOffline(options.topology ?? projectTopology, { authorizerFunction: options.authorizerFunction });
+  const plan = planOffline(options.topology ?? projectTopology);
 
   const cleanup: (() => Promise<void> | void)[] = [];
   const stopAll = async (): Promise<void> => {

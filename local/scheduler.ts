@@ -3,7 +3,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { InvocationResult, Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
 import type { PlannedSchedule } from './plan.js';
-import { nextRunAfter } from './schedule-expression.js';
+import { nextRunAfter } from '../lib/schedule-expression.js';
 
 interface SchedulerOptions {
   readonly schedules: readonly PlannedSchedule[];

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { signStandardWebhook } from '../functions/shared/signatures/standard-webhooks.js';
+import { signStandardWebhook } from '../functions/kernel/signatures/standard-webhooks.js';
 
 const usage = `usage:
   npm run send -- crm <created|updated|deleted> <contact|account|opportunity> <crm id> '<data json>' [--id ID] [--timestamp ISO]

@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadIntegration } from '../functions/shared/config/secrets.js';
-import { integrationNames } from '../lib/topology.js';
+import { loadIntegration } from '../functions/kernel/config/secrets.js';
+import { integrationNames } from '../functions/kernel/wiring/integrations.js';
 import { logLevelFrom } from './log.js';
 import { REPOSITORY_ROOT, startOfflineStack } from './runtime.js';
 

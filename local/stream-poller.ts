@@ -11,7 +11,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { readBatchResponse } from './batch-response.js';
 import { type BatchAttempt, deliverStreamBatch, type GivenUpBatch } from './stream-batches.js';
 import type { EngineClients } from './engine-clients.js';
-import { matchesFilters } from './filter-pattern.js';
+import { matchesFilters } from '../lib/filter-pattern.js';
 import type { Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
 import { pause } from './pause.js';

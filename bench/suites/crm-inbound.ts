@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { localIdFor, recordKey, type StoredRecord } from '../../functions/shared/records/record.js';
-import { dynamo } from '../../functions/shared/store/dynamo-client.js';
-import { tableName } from '../../functions/shared/store/names.js';
-import { decodeSyncEvent, putSyncLogItem, syncLogItem } from '../../functions/shared/sync-log/sync-events.js';
+import { localIdFor, recordKey, type StoredRecord } from '../../functions/kernel/records/record.js';
+import { dynamo } from '../../functions/kernel/aws/dynamo-client.js';
+import { tableName } from '../../functions/kernel/aws/resource-names.js';
+import { decodeSyncEvent, putSyncLogItem, syncLogItem } from '../../functions/kernel/sync-log/sync-events.js';
 import { setEnvironment } from '../environment.js';
 import { runBurst } from '../load.js';
 import { median, percentile } from '../statistics.js';
@@ -136,7 +136,7 @@ const crmInboundSuite: BenchSuite = {
     // Its own client, found through the same environment as the handler's, so the baseline is never metered.
     const bare = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     try {
-      const { handler } = (await import('../../functions/crm-inbound/handler.js')) as { handler: Handler };
+      const { handler } = (await import('../../functions/crm/inbound/handler.js')) as { handler: Handler };
       const run = randomBytes(3).toString('hex');
       const start = Date.now();
       const seedId = (k: number) => `${run}-seed-${k}`;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { dynamo } from '../../functions/shared/store/dynamo-client.js';
-import { tableName } from '../../functions/shared/store/names.js';
+import { dynamo } from '../../functions/kernel/aws/dynamo-client.js';
+import { tableName } from '../../functions/kernel/aws/resource-names.js';
 import { setEnvironment } from '../environment.js';
 import { runBurst } from '../load.js';
 import { median } from '../statistics.js';
@@ -56,7 +56,7 @@ interface Setup {
 /** Gives the handler its webhook secret and loads it; the tables and endpoints are the bench's. */
 const setUp = async (): Promise<Setup> => {
   const restoreEnvironment = setEnvironment({ INVENTORY_WEBHOOK_SECRET: SECRET });
-  const { handler } = (await import('../../functions/inventory-webhook/handler.js')) as { handler: Handler };
+  const { handler } = (await import('../../functions/inventory/webhook/handler.js')) as { handler: Handler };
   // Its own client, found through the same environment as the handler's, so the baseline is not metered.
   const bare = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   return {

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { httpErrors } from '../../functions/shared/http/http-errors.js';
-import { json } from '../../functions/shared/http/responses.js';
-import { webhookChain } from '../../functions/shared/http/webhook.js';
-import { signShopifyWebhook, shopifyVerifier } from '../../functions/shared/signatures/shopify.js';
-import { signStandardWebhook, standardWebhookVerifier } from '../../functions/shared/signatures/standard-webhooks.js';
+import { httpErrors } from '../../functions/kernel/http/http-errors.js';
+import { json } from '../../functions/kernel/http/responses.js';
+import { webhookChain } from '../../functions/kernel/http/webhook.js';
+import { signShopifyWebhook, shopifyVerifier } from '../../functions/kernel/signatures/shopify.js';
+import { signStandardWebhook, standardWebhookVerifier } from '../../functions/kernel/signatures/standard-webhooks.js';
 import { callsPerSecond, median } from '../statistics.js';
 import type { BenchRow, BenchSuite } from '../suite.js';
 

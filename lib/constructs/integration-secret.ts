@@ -1,18 +1,19 @@
 import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { integrations } from '../../functions/shared/config/integrations.js';
-import type { IntegrationName } from '../topology.js';
+import type { IntegrationSpec } from '../../functions/kernel/wiring/integrations.js';
 
 export interface IntegrationSecretProps {
-  readonly integration: IntegrationName;
+  readonly integration: string;
+  /** Its declaration: the fields to fill in (`functions/kernel/wiring/integrations.ts`). */
+  readonly spec: IntegrationSpec;
 }
 
 /**
  * The Secrets Manager secret holding one integration's settings (API keys,
  * webhook secrets, URLs) as a JSON object. The stack creates it holding
  * `{}`; an operator fills in the fields after deploy. Its description lists
- * the fields, taken from `functions/shared/config/integrations.ts`, so the
+ * the fields, taken from its declaration in `functions/kernel/wiring/integrations.ts`, so the
  * console shows exactly what to enter.
  *
  * The initial value never changes, so CloudFormation never writes it again
@@ -20,15 +21,15 @@ export interface IntegrationSecretProps {
  * are there, the handlers answer 503 naming what is missing.
  *
  * @example
- * const crm = new IntegrationSecret(secrets, 'Crm', { integration: 'crm' });
+ * const crm = new IntegrationSecret(secrets, 'Crm', { integration: 'crm', spec: integrations.crm });
  */
 export class IntegrationSecret extends secretsmanager.Secret {
-  public readonly integration: IntegrationName;
+  public readonly integration: string;
   /** What to fill in: the JSON fields and what each holds. */
   public readonly instructions: string;
 
   public constructor(scope: Construct, id: string, props: IntegrationSecretProps) {
-    const instructions = secretDescription(props.integration);
+    const instructions = secretDescription(props.spec);
     super(scope, id, {
       description: instructions,
       // Not a secret: a constant empty object, the placeholder to fill in.
@@ -42,8 +43,7 @@ export class IntegrationSecret extends secretsmanager.Secret {
 }
 
 /** What an operator needs to know to fill the secret in; Secrets Manager allows 2,048 characters. */
-const secretDescription = (name: IntegrationName): string => {
-  const spec = integrations[name];
+const secretDescription = (spec: IntegrationSpec): string => {
   const fields = Object.entries(spec.fields).map(([key, field]) => `"${key}" (${field.hint})`);
   return `sync-tools ${spec.title} settings. Set the value to a JSON object with: ${fields.join(', ')}.`.slice(0, 2048);
 };

@@ -8,7 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundlingDefaults } from '../bundling.js';
-import { type FunctionSpec, type QueueAccess, type TableAccess, queueEnvName, secretEnvName, tableEnvName } from '../topology.js';
+import { queueEnvName, queueMaxReceiveEnvName, secretEnvName, tableEnvName } from '../../functions/kernel/wiring/env-names.js';
+import type { FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
 import type { IntegrationSecret } from './integration-secret.js';
 import type { SyncQueue } from './sync-queue.js';
 import type { SyncTable } from './sync-table.js';
@@ -148,7 +149,11 @@ export class SyncFunction extends Construct {
    */
   public bindQueue(queue: SyncQueue, access: QueueAccess): this {
     if (access === 'send') queue.queue.grantSendMessages(this.function);
-    else queue.queue.grantConsumeMessages(this.function);
+    else {
+      queue.queue.grantConsumeMessages(this.function);
+      // The consumer says "last attempt" in its log and sync event when a retry would go to the DLQ.
+      this.function.addEnvironment(queueMaxReceiveEnvName(queue.topologyName), String(queue.maxReceiveCount));
+    }
     this.function.addEnvironment(queueEnvName(queue.topologyName), queue.queue.queueUrl);
     return this;
   }

@@ -5,7 +5,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteSpec } from '../topology.js';
+import type { RouteSpec } from '../topology-spec.js';
 import type { SyncFunction } from './sync-function.js';
 
 /** A route of any topology (the real one or a test's). */

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueSpec } from '../topology.js';
+import type { QueueSpec } from '../topology-spec.js';
 
 export interface SyncQueueProps {
   /** The queue's key in the topology (`outbound`); names its environment variable. */
@@ -29,11 +29,14 @@ export class SyncQueue extends Construct {
   public readonly topologyName: string;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
+  /** Receives before a message moves to the DLQ. */
+  public readonly maxReceiveCount: number;
 
   public constructor(scope: Construct, id: string, props: SyncQueueProps) {
     super(scope, id);
     const { spec } = props;
     this.topologyName = props.name;
+    this.maxReceiveCount = spec.maxReceiveCount;
     // `fifo: false` would reach CloudFormation as FifoQueue=false, which SQS
     // rejects for standard queues; leave it out instead.
     const kind = spec.fifo ? { fifo: true } : {};

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { TableSpec } from '../topology.js';
+import type { TableSpec } from '../topology-spec.js';
 
 export interface SyncTableProps {
   /** The table's key in the topology (`records`); names its environment variable. */

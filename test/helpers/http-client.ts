@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signStandardWebhook } from '../../functions/shared/signatures/standard-webhooks.js';
+import { signStandardWebhook } from '../../functions/kernel/signatures/standard-webhooks.js';
 
 /** Settings every integration test file installs in `process.env` for the in-process handlers. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import type { DeliveryPorts } from '../../functions/dispatcher/deliver.js';
-import { type OutboundMessage, type OutboundMessageInput, outboundMessage } from '../../functions/shared/outbound/message.js';
+import type { DeliveryPorts } from '../../functions/platform/dispatcher/deliver.js';
+import { type OutboundMessage, type OutboundMessageInput, outboundMessage } from '../../functions/kernel/outbound/message.js';
 
 /** An outbound message with sensible defaults; override any field. */
 export const anOutboundMessage = (overrides: Partial<OutboundMessageInput> = {}): OutboundMessage =>

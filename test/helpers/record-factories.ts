@@ -1,5 +1,5 @@
-import type { StoredRecord } from '../../functions/shared/records/record.js';
-import type { InboundChange } from '../../functions/shared/sync/inbound-rules.js';
+import type { StoredRecord } from '../../functions/kernel/records/record.js';
+import type { InboundChange } from '../../functions/kernel/inbound/inbound-rules.js';
 
 /** A contact we hold, in sync with the CRM at version 2 unless overridden. */
 export const aStoredContact = (overrides: Partial<StoredRecord> = {}): StoredRecord => ({

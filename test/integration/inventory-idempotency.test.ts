@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryInProgressError, EffectCommittedError, runOnce } from '../../functions/shared/idempotency.js';
+import { DeliveryInProgressError, EffectCommittedError, runOnce } from '../../functions/kernel/idempotency/idempotency.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**

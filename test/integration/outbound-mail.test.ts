@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueOutbound } from '../../functions/shared/outbound/outbound-queue.js';
+import { enqueueOutbound } from '../../functions/kernel/outbound/outbound-queue.js';
 import { eventually } from '../helpers/http-client.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 

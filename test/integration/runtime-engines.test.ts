@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngines } from '../../local/engines.js';
 import { REPOSITORY_ROOT } from '../../local/runtime.js';
-import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 const isAlive = (pid: number): boolean => {
@@ -23,7 +23,6 @@ describe('Offline runtime: provisioning from the plan', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       topology: runtimeTestTopology,
-      authorizerFunction: runtimeTestAuthorizer,
       env: { EXTRA_SETTING: 'x' },
     });
   });

@@ -5,7 +5,7 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
-import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 const lastHttpEvent = (): APIGatewayProxyEventV2 =>
@@ -15,7 +15,7 @@ describe('Offline runtime: HTTP API gateway', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ topology: runtimeTestTopology, authorizerFunction: runtimeTestAuthorizer });
+    stack = await startTestStack({ topology: runtimeTestTopology });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand 
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
-import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 let stack: TestStack;
@@ -35,7 +35,7 @@ const messagesOn = async (url: string): Promise<number> => {
 const jobs = () => stack.resources.queues.jobs as NonNullable<TestStack['resources']['queues'][string]>;
 
 beforeAll(async () => {
-  stack = await startTestStack({ topology: runtimeTestTopology, authorizerFunction: runtimeTestAuthorizer });
+  stack = await startTestStack({ topology: runtimeTestTopology });
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recorded, recordedEvents } from '../helpers/fixtures/recorder.js';
-import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 let stack: TestStack;
@@ -11,7 +11,6 @@ beforeAll(async () => {
   // The fixture schedule is rate(1 hour); the test interval makes it fire every 200 ms instead.
   stack = await startTestStack({
     topology: runtimeTestTopology,
-    authorizerFunction: runtimeTestAuthorizer,
     scheduleEveryMs: 200,
   });
 });

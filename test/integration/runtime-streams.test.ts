@@ -5,7 +5,7 @@ import { BatchWriteCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynam
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
-import { runtimeTestAuthorizer, runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 let stack: TestStack;
@@ -46,7 +46,7 @@ const onFailureFor = async (sequenceNumber: string) =>
     .filter((m) => m.DDBStreamBatchInfo.startSequenceNumber === sequenceNumber);
 
 beforeAll(async () => {
-  stack = await startTestStack({ topology: runtimeTestTopology, authorizerFunction: runtimeTestAuthorizer });
+  stack = await startTestStack({ topology: runtimeTestTopology });
   table = stack.resources.tables.items?.physicalName as string;
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { backoffSeconds, deliver, retryAfterSeconds } from '../../functions/dispatcher/deliver.js';
+import { backoffSeconds, deliver, retryAfterSeconds } from '../../functions/platform/dispatcher/deliver.js';
 import { anOutboundMessage, fakeDeliveryPorts } from '../helpers/outbound-factories.js';
 
 const answering = (status: number, headers: Record<string, string> = {}, body = '{}') =>

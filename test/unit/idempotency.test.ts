@@ -7,10 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
  * writes is the integration test's job (test/integration/inventory-idempotency.test.ts).
  */
 const send = vi.hoisted(() => vi.fn());
-vi.mock('../../functions/shared/store/dynamo-client.js', () => ({ dynamo: () => ({ send }) }));
+vi.mock('../../functions/kernel/aws/dynamo-client.js', () => ({ dynamo: () => ({ send }) }));
 
 const { DeliveryIdReusedError, DeliveryInProgressError, EffectCommittedError, runOnce } = await import(
-  '../../functions/shared/idempotency.js'
+  '../../functions/kernel/idempotency/idempotency.js'
 );
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');

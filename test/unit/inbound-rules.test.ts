@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideInbound } from '../../functions/shared/sync/inbound-rules.js';
+import { decideInbound } from '../../functions/kernel/inbound/inbound-rules.js';
 import { aCrmChange, aStoredContact } from '../helpers/record-factories.js';
 
 describe('Function: decideInbound()', () => {

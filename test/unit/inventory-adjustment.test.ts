@@ -4,8 +4,8 @@ import {
   adjustmentKind,
   inventoryAdjustment,
   quantityAfter,
-} from '../../functions/shared/inventory/adjustment.js';
-import * as z from '../../functions/shared/validation.js';
+} from '../../functions/inventory/domain/adjustment.js';
+import * as z from '../../functions/kernel/validation.js';
 
 const VALID = {
   source: 'erp',

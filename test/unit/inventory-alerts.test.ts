@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertText, productInfo, stockAlerts } from '../../functions/shared/inventory/alerts.js';
+import { alertText, productInfo, stockAlerts } from '../../functions/inventory/domain/alerts.js';
 
 const MUG = { name: 'Blue mug', reorder_point: 10, reorder_quantity: 50 };
 

@@ -1,17 +1,17 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { outboundMessage } from '../../functions/shared/outbound/message.js';
-import * as z from '../../functions/shared/validation.js';
+import { outboundMessage } from '../../functions/kernel/outbound/message.js';
+import * as z from '../../functions/kernel/validation.js';
 import { aStockStreamRecord } from '../helpers/inventory-factories.js';
 
 const enqueueOutbound = vi.hoisted(() => vi.fn(async (messages: unknown[]) => messages));
 const findProduct = vi.hoisted(() => vi.fn());
-vi.mock('../../functions/shared/outbound/outbound-queue.js', () => ({ enqueueOutbound }));
-vi.mock('../../functions/shared/inventory/products.js', () => ({ findProduct }));
+vi.mock('../../functions/kernel/outbound/outbound-queue.js', () => ({ enqueueOutbound }));
+vi.mock('../../functions/inventory/store/products.js', () => ({ findProduct }));
 
 const { alertMessages, newStockVersionOf, newestVersions, stockChangeOf, stockMessages, supersededInBatch } = await import(
-  '../../functions/inventory-fanout/plan-fanout.js'
+  '../../functions/inventory/fanout/plan-fanout.js'
 );
-const { fanOutStockChange } = await import('../../functions/inventory-fanout/fan-out.js');
+const { fanOutStockChange } = await import('../../functions/inventory/fanout/fan-out.js');
 
 const CHANGE = { sku: 'SKU-1', warehouse: 'WH-1', version: 7, before: 12, after: 8, source: 'pos' };
 const MUG = { name: 'Blue mug', reorder_point: 10 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FilterPattern } from '../../lib/topology.js';
-import { matchesFilters } from '../../local/filter-pattern.js';
+import { matchesFilters } from '../../lib/filter-pattern.js';
 import { aStreamRecord } from '../helpers/lambda-events.js';
 
 const record = aStreamRecord({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyTopology, topology } from '../../lib/topology.js';
+import { type Topology, topology } from '../../lib/topology.js';
 import { planOffline } from '../../local/plan.js';
 import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
 
 /** The fixture topology with one part replaced, to break one rule at a time. */
-const withChange = (change: Partial<AnyTopology>): AnyTopology => ({ ...runtimeTestTopology, ...change });
+const withChange = (change: Partial<Topology>): Topology => ({ ...runtimeTestTopology, ...change });
 
 describe('Function: planOffline()', () => {
   it('plans the project topology, with the admin authorizer in front of every admin route', () => {
@@ -22,7 +22,7 @@ describe('Function: planOffline()', () => {
 
   it('describes every setting a runtime needs, as plain data', () => {
     // Act
-    const plan = planOffline(runtimeTestTopology, { authorizerFunction: 'authorizer' });
+    const plan = planOffline(runtimeTestTopology);
 
     // Assess
     expect(plan.tables).toEqual([
@@ -39,6 +39,7 @@ describe('Function: planOffline()', () => {
     expect(plan.queues.find((q) => q.name === 'ordered')).toEqual({
       name: 'ordered',
       envName: 'ORDERED_QUEUE_URL',
+      maxReceiveEnvName: 'ORDERED_QUEUE_MAX_RECEIVE_COUNT',
       fifo: true,
       visibilityTimeoutSeconds: 1,
       maxReceiveCount: 2,
@@ -63,12 +64,12 @@ describe('Function: planOffline()', () => {
     [
       'a route to an unknown function',
       withChange({ routes: [{ method: 'GET', path: '/x', function: 'nope', auth: 'public' }] }),
-      /unknown function "nope"/,
+      /route GET \/x: function "nope" is not declared/,
     ],
     [
       'an admin route without the authorizer function',
-      withChange({ routes: [{ method: 'GET', path: '/x', function: 'http', auth: 'admin' }] }),
-      /authorizer of route GET \/x: unknown function "adminAuthorizer"/,
+      withChange({ routes: [{ method: 'GET', path: '/x', function: 'http', auth: 'admin' }], authorizer: 'adminAuthorizer' }),
+      /the authorizer of admin routes: function "adminAuthorizer" is not declared/,
     ],
     [
       'a route declared twice',
@@ -99,7 +100,7 @@ describe('Function: planOffline()', () => {
           { queue: 'jobs', function: 'http', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
         ],
       }),
-      /timeout exceeds the queue's visibility timeout/,
+      /the queue's visibility timeout is shorter than the function's timeout/,
     ],
     [
       'a FIFO batch over 10',
@@ -108,7 +109,7 @@ describe('Function: planOffline()', () => {
           { queue: 'ordered', function: 'queue', batchSize: 11, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
         ],
       }),
-      /batch size must be 1-10/,
+      /batch size must be 1 to 10/,
     ],
     [
       'a maximum concurrency under 2',
@@ -117,7 +118,7 @@ describe('Function: planOffline()', () => {
           { queue: 'jobs', function: 'queue', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 1 },
         ],
       }),
-      /maximum concurrency must be 2-1000/,
+      /maximum concurrency must be 2 to 1000/,
     ],
     [
       'a filter operator the runtime does not implement',
@@ -147,7 +148,7 @@ describe('Function: planOffline()', () => {
   ])('a topology with %s', (_name, broken, message) => {
     it('is refused with a message naming the problem', () => {
       // Act & Assess
-      expect(() => planOffline(broken, { authorizerFunction: 'adminAuthorizer' })).toThrow(message);
+      expect(() => planOffline(broken)).toThrow(message);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRuntimeLog } from '../../local/log.js';
 import type { Invoker } from '../../local/invoke.js';
-import { nextRunAfter, parseScheduleExpression } from '../../local/schedule-expression.js';
+import { nextRunAfter, parseScheduleExpression } from '../../lib/schedule-expression.js';
 import { startScheduler } from '../../local/scheduler.js';
 
 describe('Function: parseScheduleExpression()', () => {

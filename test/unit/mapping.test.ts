@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mappingFor, mappings } from '../../functions/shared/mappings/index.js';
-import { defineMapping, remoteSchema, toLocal, toRemote } from '../../functions/shared/mappings/mapping.js';
-import * as z from '../../functions/shared/validation.js';
+import { mappingFor, mappings } from '../../functions/crm/mappings/index.js';
+import { defineMapping, remoteSchema, toLocal, toRemote } from '../../functions/kernel/mappings/mapping.js';
+import * as z from '../../functions/kernel/validation.js';
 
 const contact = mappingFor('crm', 'contact');
 if (!contact) throw new Error('the CRM contact mapping is missing');

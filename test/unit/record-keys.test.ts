@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aliasFor, isAlias, localIdFor, matchKey, recordId } from '../../functions/shared/records/record.js';
-import * as z from '../../functions/shared/validation.js';
+import { aliasFor, isAlias, localIdFor, matchKey, recordId } from '../../functions/kernel/records/record.js';
+import * as z from '../../functions/kernel/validation.js';
 
 describe('Record keys', () => {
   it('derives our id from the vendor id, replacing what our ids may not hold', () => {

@@ -5,7 +5,7 @@ import {
   hubSpotVerifier,
   signHubSpotV3,
   verifyHubSpotV3,
-} from '../../functions/shared/signatures/hubspot.js';
+} from '../../functions/kernel/signatures/hubspot.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyApiKey } from '../../functions/shared/signatures/api-key.js';
-import { signHubSpotV3, verifyHubSpotV3 } from '../../functions/shared/signatures/hubspot.js';
-import { signShopifyWebhook, verifyShopifyWebhook } from '../../functions/shared/signatures/shopify.js';
-import { signStandardWebhook, verifyStandardWebhook } from '../../functions/shared/signatures/standard-webhooks.js';
-import type { Verification } from '../../functions/shared/signatures/verification.js';
+import { verifyApiKey } from '../../functions/kernel/signatures/api-key.js';
+import { signHubSpotV3, verifyHubSpotV3 } from '../../functions/kernel/signatures/hubspot.js';
+import { signShopifyWebhook, verifyShopifyWebhook } from '../../functions/kernel/signatures/shopify.js';
+import { signStandardWebhook, verifyStandardWebhook } from '../../functions/kernel/signatures/standard-webhooks.js';
+import type { Verification } from '../../functions/kernel/signatures/verification.js';
 
 /**
  * One matrix over every scheme, so a case added here (a new trap) is

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiKeyVerifier, verifyApiKey } from '../../functions/shared/signatures/api-key.js';
+import { apiKeyVerifier, verifyApiKey } from '../../functions/kernel/signatures/api-key.js';
 import {
   constantTimeEqual,
   constantTimeIncludes,
   signatureEqual,
-} from '../../functions/shared/signatures/constant-time.js';
-import { assertTolerance, headerValue, secretList } from '../../functions/shared/signatures/verification.js';
+} from '../../functions/kernel/signatures/constant-time.js';
+import { assertTolerance, headerValue, secretList } from '../../functions/kernel/signatures/verification.js';
 
 describe('Function: constantTimeEqual()', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signShopifyWebhook, verifyShopifyWebhook } from '../../functions/shared/signatures/shopify.js';
+import { signShopifyWebhook, verifyShopifyWebhook } from '../../functions/kernel/signatures/shopify.js';
 
 const SECRET = 'shpss_0123456789abcdef0123456789abcdef';
 const BODY = '{"id":820982911946154508,"email":"jon@example.com"}';

@@ -4,7 +4,7 @@ import {
   signStandardWebhook,
   standardWebhookVerifier,
   verifyStandardWebhook,
-} from '../../functions/shared/signatures/standard-webhooks.js';
+} from '../../functions/kernel/signatures/standard-webhooks.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const SECRET = `whsec_${Buffer.from('current-secret-for-unit-tests-01').toString('base64')}`;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AnyTopology, topology } from '../../lib/topology.js';
+import { type Topology, topology } from '../../lib/topology.js';
 import { getAtt, logicalIdOf, nagFindings, ref, resourcesOf, type SynthesizedApp, synthesizeApp } from './stack-fixture.js';
 
 /**
@@ -8,20 +8,20 @@ import { getAtt, logicalIdOf, nagFindings, ref, resourcesOf, type SynthesizedApp
  * with two filter patterns and a schedule. Both point to the health handler,
  * which exists and bundles fast.
  */
-const extended: AnyTopology = {
+const extended: Topology = {
   ...topology,
   functions: {
     ...topology.functions,
     conflictWatcher: {
       description: 'Test: reads records changes.',
-      entry: 'functions/health/handler.ts',
+      entry: 'functions/platform/health/handler.ts',
       memoryMb: 384,
       timeoutSeconds: 20,
       tables: { conflicts: 'readwrite' },
     },
     nightlyReport: {
       description: 'Test: runs on a schedule.',
-      entry: 'functions/health/handler.ts',
+      entry: 'functions/platform/health/handler.ts',
       memoryMb: 256,
       timeoutSeconds: 120,
       tables: { syncLog: 'read' },

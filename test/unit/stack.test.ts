@@ -1,14 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { integrations } from '../../functions/shared/config/integrations.js';
-import {
-  type AnyTopology,
-  integrationNames,
-  queueEnvName,
-  secretEnvName,
-  tableEnvName,
-  topology as projectTopology,
-} from '../../lib/topology.js';
+import { queueEnvName, secretEnvName, tableEnvName } from '../../functions/kernel/wiring/env-names.js';
+import { integrationNames, integrations } from '../../functions/kernel/wiring/integrations.js';
+import { type Topology, topology as projectTopology } from '../../lib/topology.js';
 import {
   acknowledgements,
   actionsOf,
@@ -23,7 +17,7 @@ import {
   synthesizeApp,
 } from './stack-fixture.js';
 
-const topology: AnyTopology = projectTopology;
+const topology: Topology = projectTopology;
 
 /**
  * Logical ids of the stateful resources as deployed. If one changes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSyncLog } from '../../functions/sync-log-writer/plan-log.js';
+import { planSyncLog } from '../../functions/platform/sync-log-writer/plan-log.js';
 import { aStreamRecord } from '../helpers/lambda-events.js';
 
 /** A records item carrying the sync event of an inbound write. */

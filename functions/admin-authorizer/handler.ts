@@ -1,6 +1,0 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logger } from '../shared/observability.js';
-import { authorizeAdmin } from './authorize.js';
-
-export const handler = middy(authorizeAdmin).use(injectLambdaContext(logger));

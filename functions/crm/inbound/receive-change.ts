@@ -1,0 +1,55 @@
+import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { HttpError } from '../../kernel/http/responses.js';
+import type { WebhookDelivery } from '../../kernel/http/webhook.js';
+import { mappingFor, mappedTypes } from '../mappings/index.js';
+import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
+import { type InboundResult, applyInboundChange } from '../../kernel/inbound/apply-inbound.js';
+import * as z from '../../kernel/validation.js';
+
+/**
+ * The CRM's webhook body. `type` is checked against the mappings after this
+ * schema passes, so an unknown type answers `Unknown record type: X` rather
+ * than a generic enum error; `data` is checked by the type's own mapping.
+ */
+const SYSTEM = 'crm';
+
+const crmChangeEvent = z.object({
+  event: z.enum(['created', 'updated', 'deleted']),
+  type: z.string().check(z.minLength(1)),
+  id: z.union([
+    z.string().check(z.minLength(1), z.maxLength(200)),
+    z.pipe(z.int(), z.transform((n: number) => String(n))),
+  ]),
+  data: z._default(z.record(z.string(), z.unknown()), {}),
+  timestamp: z.iso.datetime({ offset: true }),
+});
+
+export type CrmChangeEvent = z.output<typeof crmChangeEvent>;
+
+/**
+ * Maps a verified CRM change to our fields and applies it.
+ *
+ * @example
+ * await receiveCrmChange({ payload: { event: 'updated', type: 'contact', id: '003A', data, timestamp }, deliveryId });
+ */
+const receiveCrmChange = async ({
+  payload,
+  deliveryId,
+}: Pick<WebhookDelivery<CrmChangeEvent>, 'payload' | 'deliveryId'>): Promise<InboundResult> => {
+  const mapping = mappingFor(SYSTEM, payload.type);
+  if (!mapping) {
+    throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
+  }
+  const data = parseOr400(remoteSchema(mapping), payload.data, 'payload', ['data']);
+  return applyInboundChange({
+    source: SYSTEM,
+    event: payload.event,
+    recordType: payload.type,
+    externalId: payload.id,
+    data: payload.event === 'deleted' ? {} : toLocal(mapping, data),
+    timestamp: payload.timestamp,
+    deliveryId,
+  });
+};
+
+export { crmChangeEvent, receiveCrmChange };

@@ -1,0 +1,15 @@
+import { defineMapping } from '../../kernel/mappings/mapping.js';
+
+/** CRM opportunity -> local opportunity (inbound only). */
+export const crmOpportunity = defineMapping({
+  system: 'crm',
+  recordType: 'opportunity',
+  fields: [
+    { remote: 'name', local: 'name', type: 'string', direction: 'inbound' },
+    { remote: 'accountId', local: 'account_id', type: 'string', direction: 'inbound' },
+    { remote: 'amount', local: 'amount', type: 'number', direction: 'inbound' },
+    { remote: 'stageName', local: 'stage', type: 'string', direction: 'inbound' },
+    { remote: 'probability', local: 'probability', type: 'number', direction: 'inbound' },
+    { remote: 'closeDate', local: 'close_date', type: 'date', direction: 'inbound' },
+  ],
+});

@@ -1,0 +1,44 @@
+import { type FunctionSpec, type TopologyFragment, streamConsumerDefaults } from '../../lib/topology-spec.js';
+
+/**
+ * CRM sync's part of the topology: signed CRM webhooks in, local contact
+ * changes out. Plain data, read by `lib/topology.ts`; no Lambda code imports it.
+ */
+const functions = {
+  crmInbound: {
+    description: 'POST /webhooks/crm: signed CRM changes in, with dedupe, stale and conflict rules.',
+    entry: 'functions/crm/inbound/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { records: 'readwrite', syncLog: 'readwrite', conflicts: 'readwrite' },
+    integrations: ['crm'],
+  },
+  crmOutbound: {
+    description: 'Stream consumer on records: local contact changes queued for the CRM.',
+    entry: 'functions/crm/outbound/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    queues: { outbound: 'send' },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export const crmTopology = {
+  name: 'crm',
+  functions,
+  routes: [{ method: 'POST', path: '/webhooks/crm', function: 'crmInbound', auth: 'public' }],
+  streamConsumers: [
+    {
+      ...streamConsumerDefaults,
+      table: 'records',
+      function: 'crmOutbound',
+      // Local contact changes only: never what the CRM sent us, nor our own write-backs (`sync`).
+      // The types listed here are those whose CRM mapping has an outbound part.
+      filters: [
+        {
+          eventName: ['INSERT', 'MODIFY'],
+          dynamodb: { NewImage: { record_type: { S: ['contact'] }, origin: { S: [{ 'anything-but': ['crm', 'sync'] }] } } },
+        },
+      ],
+    },
+  ],
+} as const satisfies TopologyFragment;

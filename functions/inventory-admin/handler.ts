@@ -1,8 +1,0 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { httpErrors } from '../shared/http/http-errors.js';
-import { logger } from '../shared/observability.js';
-import { handleInventoryAdmin } from './inventory-admin-api.js';
-
-/** GET /admin/inventory/{sku}/{warehouse}[/transactions], behind the admin authorizer. */
-export const handler = middy(handleInventoryAdmin).use(injectLambdaContext(logger)).use(httpErrors());

@@ -1,0 +1,80 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { findProduct } from '../store/products.js';
+import { transactionOf } from '../domain/stock.js';
+import { ensureTransaction } from '../store/stock-store.js';
+import { logger } from '../../kernel/observability.js';
+import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
+import { alertMessages, mayAlert, newStockVersionOf, stockChangeOf, stockMessages } from './plan-fanout.js';
+
+/**
+ * Handles one stream record of a stock level: the new quantity to every
+ * other system and any alert, in ONE enqueue call (one SendMessageBatch: at
+ * most three quantities, two Slack posts and a shop disable). A failure
+ * throws, so the record is retried by the stream; the deterministic message
+ * ids and supersede versions make that retry harmless. Quantities that a
+ * later record of the same batch replaces are not sent (`newestInBatch`).
+ *
+ * @example
+ * await fanOutStockChange(streamRecord, newestVersions(event.Records));
+ */
+const fanOutStockChange = async (
+  record: DynamoDBRecord,
+  newestInBatch: ReadonlyMap<string, number> = new Map(),
+): Promise<void> => {
+  const change = stockChangeOf(record);
+  if ('skip' in change) {
+    logger.debug('stock change not sent', { reason: change.skip, event_id: record.eventID });
+    return;
+  }
+  const messages = stockMessages(change, newestInBatch);
+  if (mayAlert(change)) {
+    const product = await findProduct(change.sku);
+    if (product) {
+      messages.push(...alertMessages(change, product));
+    } else {
+      // The adjustment stands; only the alerts need a product (name, reorder point).
+      logger.warn('unknown product: stock alerts skipped', {
+        sku: change.sku,
+        warehouse: change.warehouse,
+        quantity: change.after,
+      });
+    }
+  }
+  if (messages.length === 0) {
+    logger.debug('stock change superseded within its batch', { sku: change.sku, version: change.version });
+    return;
+  }
+  await enqueueOutbound(messages);
+  logger.info('stock change queued for other systems', {
+    sku: change.sku,
+    warehouse: change.warehouse,
+    quantity: change.after,
+    version: change.version,
+    source: change.source,
+    messages: messages.map((m) => m.id),
+  });
+};
+
+/**
+ * The backstop for a webhook that died between its stock update and its
+ * transaction write: every new stock version gets its transaction, built
+ * from the new image (the values the atomic update wrote). Nearly always
+ * the webhook wrote it already, and this is one read.
+ *
+ * @example
+ * await recordMissingTransaction(streamRecord);
+ */
+const recordMissingTransaction = async (record: DynamoDBRecord): Promise<void> => {
+  const stock = newStockVersionOf(record);
+  if (!stock) return;
+  if (await ensureTransaction(transactionOf(stock))) {
+    logger.warn('transaction written from the stream: the webhook that applied it did not write it', {
+      sku: stock.sku,
+      warehouse: stock.warehouse,
+      version: stock.version,
+      delivery_id: stock.last_delivery_id,
+    });
+  }
+};
+
+export { fanOutStockChange, recordMissingTransaction };

@@ -1,0 +1,116 @@
+import { HttpError } from '../../kernel/http/responses.js';
+import { type ClaimInfo, EffectCommittedError } from '../../kernel/idempotency/idempotency.js';
+import { logger } from '../../kernel/observability.js';
+import { type InventoryAdjustment, quantityAfter } from '../domain/adjustment.js';
+import { type StockItem, transactionOf } from '../domain/stock.js';
+import { applyStockChange, findTransactionByDelivery, putTransaction } from '../store/stock-store.js';
+
+/**
+ * Applies one verified adjustment: the atomic stock update, then the
+ * transaction item that records it. Runs under the delivery's idempotency
+ * claim (see `../idempotency.ts`), which keeps a redelivered webhook from
+ * applying twice; this module handles what the claim cannot see, a crash
+ * between the two writes. The inventory stream consumer is the backstop
+ * for that crash: it writes any transaction missing for a stock version
+ * (`ensureTransaction`), so a takeover finds it even after later updates.
+ */
+
+/** The webhook's answer: the quantity this adjustment produced. */
+export interface AdjustmentResult {
+  readonly status: 'synced';
+  readonly sku: string;
+  readonly warehouse: string;
+  readonly new_quantity: number;
+}
+
+/** How far back (before the first claim) a crashed attempt's transaction may be dated: clocks of two Lambdas differ. */
+const CLOCK_ALLOWANCE_MS = 60_000;
+
+const resultOf = (sku: string, warehouse: string, quantity: number): AdjustmentResult => ({
+  status: 'synced',
+  sku,
+  warehouse,
+  new_quantity: quantity,
+});
+
+/** After the stock moved, the transaction must be written; failing that, the claim is kept for a takeover to finish. */
+const recordTransaction = async (stock: StockItem): Promise<void> => {
+  try {
+    await putTransaction(transactionOf(stock));
+  } catch (error) {
+    throw new EffectCommittedError('stock updated but its transaction could not be written', { cause: error });
+  }
+};
+
+/**
+ * A takeover: an earlier copy claimed this delivery and died. If its stock
+ * update happened, finish its work instead of applying again. The stock
+ * item says so while it is still the last update; otherwise the
+ * transaction written since the first claim does (by that copy, or by the
+ * stream consumer when the copy died before writing it).
+ */
+const recoverCrashedAttempt = async (
+  adjustment: InventoryAdjustment,
+  deliveryId: string,
+  claim: ClaimInfo,
+): Promise<AdjustmentResult | undefined> => {
+  const since = new Date(Date.parse(claim.firstClaimedAt) - CLOCK_ALLOWANCE_MS).toISOString();
+  const written = await findTransactionByDelivery(adjustment.sku, adjustment.warehouse, deliveryId, since);
+  if (written) {
+    logger.warn('takeover: the crashed attempt had applied the adjustment; answering its result', {
+      version: written.version,
+    });
+    return resultOf(written.sku, written.warehouse, written.quantity_after);
+  }
+  return undefined;
+};
+
+/**
+ * @example
+ * const result = await applyAdjustment(payload, deliveryId, { takeover: false, firstClaimedAt });
+ * // { status: 'synced', sku: 'SKU-1', warehouse: 'WH-1', new_quantity: 12 }
+ */
+const applyAdjustment = async (
+  adjustment: InventoryAdjustment,
+  deliveryId: string,
+  claim: ClaimInfo,
+  now: Date = new Date(),
+): Promise<AdjustmentResult> => {
+  const { sku, warehouse } = adjustment;
+  if (claim.takeover) {
+    const recovered = await recoverCrashedAttempt(adjustment, deliveryId, claim);
+    if (recovered) return recovered;
+  }
+
+  const outcome = await applyStockChange(adjustment, deliveryId, now.toISOString());
+  switch (outcome.kind) {
+    case 'negative': {
+      const attempted = quantityAfter(outcome.currentQuantity, adjustment.type, adjustment.quantity).after;
+      throw new HttpError(400, 'Inventory cannot be negative', {
+        current_qty: outcome.currentQuantity,
+        attempted_qty: attempted,
+      });
+    }
+    case 'already-applied':
+      // Our update went through but its answer did not reach us (or a crashed copy's did not reach it).
+      logger.warn('adjustment was already applied by this delivery; rebuilding its transaction', {
+        version: outcome.stock.version,
+      });
+      await recordTransaction(outcome.stock);
+      return resultOf(sku, warehouse, outcome.stock.quantity_on_hand);
+    case 'applied':
+      await recordTransaction(outcome.stock);
+      logger.info('inventory adjusted', {
+        sku,
+        warehouse,
+        type: adjustment.type,
+        source: adjustment.source,
+        quantity_before: outcome.stock.last_quantity_before,
+        quantity_after: outcome.stock.quantity_on_hand,
+        version: outcome.stock.version,
+      });
+      return resultOf(sku, warehouse, outcome.stock.quantity_on_hand);
+  }
+};
+
+export { applyAdjustment };

@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { HttpError } from '../http/responses.js';
+import { logger } from '../observability.js';
+import { isConditionFailure, itemOfFailure } from '../aws/condition-failure.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+
+/**
+ * Effectively-once execution keyed by a delivery id, in the `idempotency`
+ * table (pk only, TTL on `expires_at`).
+ *
+ * Every sender we talk to delivers at least once and sometimes sends two
+ * copies at the same moment, so "check, then act" is not enough: two copies
+ * both see nothing and both act. Instead a copy first *claims* the id with a
+ * conditional Put, and only the copy whose Put succeeds runs the effect:
+ *
+ * | state found                        | what this copy does                                        |
+ * |------------------------------------|------------------------------------------------------------|
+ * | nothing (or an expired record)     | claims, runs the effect, stores its result (`completed`)   |
+ * | `completed`                        | returns the stored result, flagged `duplicate`             |
+ * | `in_progress`, lease still running | polls up to {@link DEFAULT_WAIT_MS} for the result, then 409 + Retry-After |
+ * | `in_progress`, lease expired       | takes over (the first copy crashed); the effect is told so |
+ *
+ * If the effect throws, the claim is deleted so a retry can run it again,
+ * unless the effect says it already committed something
+ * ({@link EffectCommittedError}): then the claim is left to expire and the
+ * next copy takes over with `takeover: true`, so it can recover instead of
+ * applying twice.
+ *
+ * The lease must be at least the function's timeout: a copy that is still
+ * running must never be taken over. The same table holds the dispatcher's
+ * delivered versions (`DELIVERED#...`); claims live under `IDEMPOTENCY#...`.
+ */
+const DEFAULT_WAIT_MS = 3_000;
+const DEFAULT_POLL_MS = 100;
+const DEFAULT_RETENTION_SECONDS = 7 * 86_400;
+/** Claims that keep vanishing under us (other copies claiming and releasing) end in a 409 rather than a loop. */
+const MAX_ROUNDS = 20;
+
+type ClaimStatus = 'in_progress' | 'completed';
+
+/** The stored claim; `response` is present once completed. */
+interface ClaimItem {
+  readonly pk: string;
+  readonly status: ClaimStatus;
+  readonly token: string;
+  readonly claimed_at: string;
+  /** Epoch milliseconds after which another copy may take the claim over. */
+  readonly lease_expires_at?: number;
+  /** Epoch seconds; DynamoDB TTL removes the item some time after it. */
+  readonly expires_at: number;
+  readonly fingerprint?: string;
+  readonly response?: unknown;
+  readonly completed_at?: string;
+}
+
+export interface IdempotencyOptions {
+  /** What the ids belong to (`inventory-webhook`); two scopes never see each other's ids. */
+  readonly scope: string;
+  /** How long a claim protects a running effect; at least the function timeout. */
+  readonly leaseSeconds: number;
+  /** How long a completed result answers redeliveries. Senders retry for hours to days. */
+  readonly retentionSeconds?: number;
+  /** How long a copy waits for a concurrent copy to finish before answering 409. */
+  readonly waitMs?: number;
+  readonly pollMs?: number;
+}
+
+/** What the effect is told about its claim. */
+export interface ClaimInfo {
+  /**
+   * True when an earlier copy claimed this id and its lease ran out without
+   * completing (it crashed or timed out): part of the effect may already
+   * have happened, and the effect should check before acting.
+   */
+  readonly takeover: boolean;
+  /** When the earliest known copy claimed the id (ISO 8601); now unless this is a takeover. */
+  readonly firstClaimedAt: string;
+}
+
+/** The effect's result and whether it came from an earlier copy. */
+export interface IdempotentResult<T> {
+  readonly value: T;
+  readonly duplicate: boolean;
+}
+
+/**
+ * A concurrent copy is still running; answers 409 with `Retry-After` (the
+ * seconds until its lease ends), so the sender comes back when the first
+ * copy has finished or has certainly died.
+ */
+class DeliveryInProgressError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      409,
+      'This delivery is already being processed; retry later',
+      { retry_after_seconds: retryAfterSeconds },
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    );
+    this.name = 'DeliveryInProgressError';
+  }
+}
+
+/** The same id came back with a different payload: a sender bug, never applied. */
+class DeliveryIdReusedError extends HttpError {
+  constructor() {
+    super(422, 'This delivery id was already used for a different payload');
+    this.name = 'DeliveryIdReusedError';
+  }
+}
+
+/**
+ * Thrown by an effect that fails *after* its point of no return (for
+ * example, the stock level changed but the transaction item could not be
+ * written). The claim is then kept rather than released, so a redelivery
+ * takes it over once the lease ends and recovers, instead of running the
+ * whole effect a second time.
+ *
+ * @example
+ * try { await putTransaction(tx); } catch (error) { throw new EffectCommittedError('transaction not written', error); }
+ */
+class EffectCommittedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EffectCommittedError';
+  }
+}
+
+const claimKey = (scope: string, id: string): string => `IDEMPOTENCY#${scope}#${id}`;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const readClaim = async (pk: string): Promise<ClaimItem | undefined> => {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: tableName('idempotency'), Key: { pk }, ConsistentRead: true }),
+  );
+  return out.Item as ClaimItem | undefined;
+};
+
+/** A record DynamoDB has not removed yet although its TTL has passed counts as absent. */
+const isLive = (item: ClaimItem | undefined, nowMs: number): item is ClaimItem =>
+  item !== undefined && item.expires_at * 1000 > nowMs;
+
+const leaseRunning = (item: ClaimItem, nowMs: number): boolean =>
+  item.status === 'in_progress' && (item.lease_expires_at ?? 0) > nowMs;
+
+type ClaimAttempt =
+  | { readonly kind: 'claimed'; readonly token: string; readonly info: ClaimInfo }
+  | { readonly kind: 'taken'; readonly existing: ClaimItem | undefined };
+
+/**
+ * One conditional Put: succeeds when there is no live claim, or when the
+ * live one is in progress with its lease over. `ReturnValues: ALL_OLD` says
+ * whether we replaced a crashed copy's claim (a takeover).
+ */
+const tryClaim = async (
+  pk: string,
+  options: Required<IdempotencyOptions>,
+  fingerprint: string | undefined,
+): Promise<ClaimAttempt> => {
+  const nowMs = Date.now();
+  const token = randomUUID();
+  const claimedAt = new Date(nowMs).toISOString();
+  const item: ClaimItem = {
+    pk,
+    status: 'in_progress',
+    token,
+    claimed_at: claimedAt,
+    lease_expires_at: nowMs + options.leaseSeconds * 1000,
+    // An unfinished claim is kept as long as a result would be, so that a late redelivery still sees it and recovers.
+    expires_at: Math.floor(nowMs / 1000) + options.retentionSeconds,
+    ...(fingerprint === undefined ? {} : { fingerprint }),
+  };
+  try {
+    const out = await dynamo().send(
+      new PutCommand({
+        TableName: tableName('idempotency'),
+        Item: item,
+        ConditionExpression:
+          'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':nowS': Math.floor(nowMs / 1000), ':nowMs': nowMs, ':inProgress': 'in_progress' },
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const previous = out.Attributes as ClaimItem | undefined;
+    // A crashed copy's claim, even one past its TTL, may have done part of the work.
+    const takeover = previous?.status === 'in_progress';
+    return { kind: 'claimed', token, info: { takeover, firstClaimedAt: takeover ? previous.claimed_at : claimedAt } };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { kind: 'taken', existing: itemOfFailure<ClaimItem>(error) ?? (await readClaim(pk)) };
+  }
+};
+
+const complete = async (pk: string, token: string, response: unknown, retentionSeconds: number): Promise<void> => {
+  const nowMs = Date.now();
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('idempotency'),
+        Key: { pk },
+        UpdateExpression:
+          'SET #status = :completed, #response = :response, completed_at = :now, expires_at = :exp REMOVE lease_expires_at',
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':response': response ?? null,
+          ':now': new Date(nowMs).toISOString(),
+          ':exp': Math.floor(nowMs / 1000) + retentionSeconds,
+          ':token': token,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Our lease ran out and another copy took over: it recovers on its own; our result still stands.
+    logger.warn('idempotency claim was taken over before it completed', { claim: pk });
+  }
+};
+
+const release = async (pk: string, token: string): Promise<void> => {
+  try {
+    await dynamo().send(
+      new DeleteCommand({
+        TableName: tableName('idempotency'),
+        Key: { pk },
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return;
+    // The caller is already failing; a claim we could not delete only delays a retry until its lease ends.
+    logger.error('could not release an idempotency claim', { claim: pk, error: error as Error });
+  }
+};
+
+const checkFingerprint = (existing: ClaimItem, fingerprint: string | undefined): void => {
+  if (fingerprint !== undefined && existing.fingerprint !== undefined && existing.fingerprint !== fingerprint) {
+    throw new DeliveryIdReusedError();
+  }
+};
+
+/**
+ * Runs `effect` at most once per `id` within `options.scope`, as described
+ * above, and answers its result (or the stored result of an earlier copy).
+ *
+ * @param fingerprint a hash of the payload: a redelivery with the same id
+ *   but another payload is refused with 422 instead of answered as a duplicate.
+ *
+ * @example
+ * const { value, duplicate } = await runOnce(
+ *   { scope: 'inventory-webhook', leaseSeconds: 12 },
+ *   deliveryId,
+ *   (claim) => applyAdjustment(adjustment, deliveryId, claim),
+ * );
+ */
+const runOnce = async <T>(
+  options: IdempotencyOptions,
+  id: string,
+  effect: (claim: ClaimInfo) => Promise<T>,
+  fingerprint?: string,
+): Promise<IdempotentResult<T>> => {
+  const settings: Required<IdempotencyOptions> = {
+    retentionSeconds: DEFAULT_RETENTION_SECONDS,
+    waitMs: DEFAULT_WAIT_MS,
+    pollMs: DEFAULT_POLL_MS,
+    ...options,
+  };
+  const pk = claimKey(settings.scope, id);
+  const waitUntil = Date.now() + settings.waitMs;
+
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const attempt = await tryClaim(pk, settings, fingerprint);
+    if (attempt.kind === 'claimed') {
+      let value: T;
+      try {
+        value = await effect(attempt.info);
+      } catch (error) {
+        if (!(error instanceof EffectCommittedError)) await release(pk, attempt.token);
+        throw error;
+      }
+      await complete(pk, attempt.token, value, settings.retentionSeconds);
+      return { value, duplicate: false };
+    }
+
+    // Someone holds (or held) the id: wait for its result, or for the claim to become ours.
+    let existing = attempt.existing;
+    for (;;) {
+      const nowMs = Date.now();
+      if (!isLive(existing, nowMs)) break; // released or expired: claim again
+      checkFingerprint(existing, fingerprint);
+      if (existing.status === 'completed') return { value: existing.response as T, duplicate: true };
+      if (!leaseRunning(existing, nowMs)) break; // the holder crashed: take over
+      if (nowMs >= waitUntil) {
+        const leftMs = (existing.lease_expires_at ?? nowMs) - nowMs;
+        throw new DeliveryInProgressError(Math.min(settings.leaseSeconds, Math.max(1, Math.ceil(leftMs / 1000))));
+      }
+      await sleep(Math.min(settings.pollMs, Math.max(1, waitUntil - nowMs)));
+      existing = await readClaim(pk);
+    }
+  }
+  throw new DeliveryInProgressError(1);
+};
+
+export { runOnce, DeliveryInProgressError, DeliveryIdReusedError, EffectCommittedError };

@@ -1,0 +1,250 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { recordConflict } from '../conflicts/conflict-store.js';
+import {
+  RecordMovedError,
+  applyRemote,
+  applyRemoteBlind,
+  createFromRemote,
+  noteRemote,
+  noteSkipped,
+} from './inbound-writes.js';
+import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
+import { findByExternalId, getRecord, resolveItem, unlinkedMatchId } from '../records/repository.js';
+import { logger } from '../observability.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import { type CarriedSyncEvent, appendSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
+import { type InboundChange, type InboundDecision, decideInbound } from './inbound-rules.js';
+
+/**
+ * Applies one inbound change from an outside system: find our record, decide
+ * with {@link decideInbound}, make one conditional write, log the attempt.
+ * When the record moved between the read and the write (a racing change, or
+ * another copy of the same delivery), read and decide again.
+ *
+ * Every attempt, whatever its outcome, leaves one sync event: carried on the
+ * record write it made (the `syncLogWriter` stream consumer logs it, seconds
+ * later), or appended directly when it wrote none (a duplicate).
+ */
+export type InboundResult =
+  | { readonly status: 'synced'; readonly record_id: string; readonly direction: 'inbound'; readonly changed: boolean }
+  | { readonly status: 'duplicate'; readonly record_id?: string }
+  | { readonly status: 'stale'; readonly record_id: string; readonly last_applied: string }
+  | { readonly status: 'conflict'; readonly record_id: string; readonly conflict_id: string };
+
+const MAX_ROUNDS = 8;
+
+/**
+ * What the caller knows of the source id's derived key: what it holds
+ * (read already, or returned by a failed condition), or that it must be
+ * read, or that it need not be (a create: the conditional put checks it).
+ */
+type DerivedKey = { readonly item: RecordsItem | undefined } | 'read' | 'skip';
+
+/**
+ * Our record for the source's id: the record at the derived id or the one
+ * its alias points to (strongly consistent: every record the source created
+ * or that we linked to its id is found there), else, for creates and
+ * updates, an unlinked record with the same email or name (from the index,
+ * eventually consistent, so re-read).
+ */
+const findRecord = async (change: InboundChange, derived: DerivedKey): Promise<StoredRecord | undefined> => {
+  if (derived !== 'skip') {
+    const record =
+      derived === 'read'
+        ? await findByExternalId(change.recordType, change.source, change.externalId)
+        : await resolveItem(change.recordType, derived.item);
+    if (record) return record;
+  }
+  if (change.event === 'deleted') return undefined;
+  const match = await unlinkedMatchId(change.recordType, change.data);
+  if (!match) return undefined;
+  logger.info('linking an inbound record to a local one by its match field', {
+    record_id: match,
+    external_id: change.externalId,
+  });
+  return getRecord(change.recordType, match);
+};
+
+/** Was this delivery already applied to the record (a redelivery that arrives after newer changes)? */
+const wasApplied = async (recordId: string, deliveryId: string): Promise<boolean> => {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('syncLog'),
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'delivery_id = :id AND #direction = :in AND #outcome IN (:synced, :conflict)',
+      ExpressionAttributeNames: { '#direction': 'direction', '#outcome': 'outcome' },
+      ExpressionAttributeValues: {
+        ':pk': `EVENTS#${recordId}`,
+        ':id': deliveryId,
+        ':in': 'inbound',
+        ':synced': 'synced',
+        ':conflict': 'conflict',
+      },
+      ScanIndexForward: false,
+    }),
+  );
+  return (out.Items?.length ?? 0) > 0;
+};
+
+/** What the sync event of one attempt says. */
+const inboundEventFields = (
+  change: InboundChange,
+  decision: InboundDecision['kind'],
+  outcome: InboundResult['status'],
+  conflictId?: string,
+) => ({
+  direction: 'inbound' as const,
+  source: change.source,
+  event: change.event,
+  outcome,
+  timestamp: change.timestamp,
+  delivery_id: change.deliveryId,
+  detail: { external_id: change.externalId, decision, ...(conflictId ? { conflict_id: conflictId } : {}) },
+});
+
+/** The sync event of one attempt, carried on its record write. */
+const inboundEvent = (
+  change: InboundChange,
+  decision: InboundDecision['kind'],
+  outcome: InboundResult['status'],
+  now: Date,
+  conflictId?: string,
+): CarriedSyncEvent => carriedSyncEvent(inboundEventFields(change, decision, outcome, conflictId), now);
+
+/** A delivery with no effect writes no record, so its event goes straight to the log. */
+const duplicate = async (
+  change: InboundChange,
+  recordId: string | undefined,
+  decision: InboundDecision['kind'],
+  now: Date,
+): Promise<InboundResult> => {
+  await appendSyncEvent(
+    {
+      ...inboundEventFields(change, decision, 'duplicate'),
+      record_type: change.recordType,
+      record_id: recordId ?? localIdFor(change.source, change.externalId),
+    },
+    now,
+  );
+  return { status: 'duplicate', record_id: recordId };
+};
+
+const act = async (
+  record: StoredRecord | undefined,
+  decision: InboundDecision,
+  change: InboundChange,
+  now: Date,
+): Promise<InboundResult> => {
+  const at = now.toISOString();
+  const synced = () => inboundEvent(change, decision.kind, 'synced', now);
+  switch (decision.kind) {
+    case 'duplicate':
+      return duplicate(change, record?.record_id, decision.kind, now);
+    case 'stale': {
+      const current = record as StoredRecord;
+      if (await wasApplied(current.record_id, change.deliveryId)) return duplicate(change, current.record_id, decision.kind, now);
+      await noteSkipped(current, 'stale', at, inboundEvent(change, decision.kind, 'stale', now));
+      return { status: 'stale', record_id: current.record_id, last_applied: decision.lastApplied };
+    }
+    case 'create':
+    case 'tombstone': {
+      const created = await createFromRemote(localIdFor(change.source, change.externalId), change, at, synced());
+      return { status: 'synced', record_id: created.record_id, direction: 'inbound', changed: true };
+    }
+    case 'apply':
+    case 'delete': {
+      const current = record as StoredRecord;
+      await applyRemote(current, change, at, synced(), { delete: decision.kind === 'delete' });
+      return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: true };
+    }
+    case 'echo': {
+      const current = record as StoredRecord;
+      await noteRemote(current, change, at, synced(), { syncStatus: 'synced', acknowledge: decision.acknowledge });
+      return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: false };
+    }
+    case 'conflict': {
+      const current = record as StoredRecord;
+      // Claim the record first: if it moved, we decide again instead of storing a conflict that no longer holds.
+      const conflictId = `${change.source}-${change.deliveryId}`;
+      const event = inboundEvent(change, decision.kind, 'conflict', now, conflictId);
+      await noteRemote(current, change, at, event, { syncStatus: 'conflict', conflictId });
+      await recordConflict(
+        {
+          record_id: current.record_id,
+          record_type: change.recordType,
+          source: change.source,
+          local_timestamp: current.updated_at,
+          remote_timestamp: change.timestamp,
+          local_data: current.data,
+          remote_data: change.event === 'deleted' ? {} : change.data,
+          base_data: current.base_data ?? null,
+          local_version: current.version,
+          delivery_id: change.deliveryId,
+        },
+        at,
+      );
+      return { status: 'conflict', record_id: current.record_id, conflict_id: conflictId };
+    }
+  }
+};
+
+const logHandled = (change: InboundChange, decision: InboundDecision['kind'], result: InboundResult): void => {
+  logger.info('inbound change handled', {
+    source: change.source,
+    record_type: change.recordType,
+    record_id: result.record_id,
+    external_id: change.externalId,
+    delivery_id: change.deliveryId,
+    decision,
+    outcome: result.status,
+  });
+};
+
+const carriesFields = (change: InboundChange): boolean => Object.values(change.data).some((value) => value !== undefined);
+
+/**
+ * The common paths cost one read at most before their one write: an update
+ * of a record the source created tries the write first
+ * ({@link applyRemoteBlind}), and a create looks for a record to link by
+ * email or name and then puts on condition that the derived key is free.
+ * When a condition fails, what DynamoDB returned with it (or a fresh read)
+ * is decided on again.
+ *
+ * @example
+ * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
+ *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId });
+ */
+const applyInboundChange = async (change: InboundChange, now: Date = new Date()): Promise<InboundResult> => {
+  let derived: DerivedKey = change.event === 'created' ? 'skip' : 'read';
+  if (change.event === 'updated' && carriesFields(change)) {
+    const blind = await applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
+    if (blind.applied) {
+      const result = {
+        status: 'synced',
+        record_id: localIdFor(change.source, change.externalId),
+        direction: 'inbound',
+        changed: true,
+      } as const;
+      logHandled(change, 'apply', result);
+      return result;
+    }
+    derived = { item: blind.found };
+  }
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const record = await findRecord(change, derived);
+    const decision = decideInbound(record, change);
+    try {
+      const result = await act(record, decision, change, now);
+      logHandled(change, decision.kind, result);
+      return result;
+    } catch (error) {
+      if (!(error instanceof RecordMovedError)) throw error;
+      derived = error.found ?? 'read';
+      logger.debug('record moved while applying; deciding again', { round, external_id: change.externalId });
+    }
+  }
+  throw new Error(`Record ${change.recordType}/${change.externalId} kept changing; gave up after ${MAX_ROUNDS} rounds`);
+};
+
+export { applyInboundChange };

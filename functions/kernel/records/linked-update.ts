@@ -1,0 +1,49 @@
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import type { RecordAlias } from './record.js';
+
+/** An update of one records item: what it has both alone and inside a transaction. */
+export interface RecordUpdate {
+  readonly TableName: string;
+  readonly Key: Record<string, unknown>;
+  readonly ConditionExpression: string;
+  readonly UpdateExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/**
+ * Sends `update`; with `alias`, puts the alias in the same transaction, on
+ * condition that its key is free or already points at the same record.
+ * Both inbound linking (matched by email or name) and the outbound
+ * write-back link a record this way. A refused condition surfaces as
+ * `ConditionalCheckFailedException` alone, or as `TransactionCanceledException`
+ * whose `CancellationReasons` are in this order: the update, then the alias.
+ *
+ * @example
+ * await updateLinking(update, aliasFor('contact', 'c-42', 'crm', '003A', now));
+ */
+const updateLinking = async (update: RecordUpdate, alias?: RecordAlias): Promise<void> => {
+  if (!alias) {
+    await dynamo().send(new UpdateCommand(update));
+    return;
+  }
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Update: update },
+        {
+          Put: {
+            TableName: tableName('records'),
+            Item: alias,
+            ConditionExpression: 'attribute_not_exists(pk) OR alias_of = :self',
+            ExpressionAttributeValues: { ':self': alias.alias_of },
+          },
+        },
+      ],
+    }),
+  );
+};
+
+export { updateLinking };

@@ -1,0 +1,103 @@
+import { logger } from '../observability.js';
+import { isConditionFailure } from '../aws/condition-failure.js';
+import { tableName } from '../aws/resource-names.js';
+import { type RecordUpdate, updateLinking } from './linked-update.js';
+import { type RecordAlias, type RecordData, aliasFor, recordKey } from './record.js';
+
+/** Which part of a link transaction refused: the record's condition, or the alias key (taken by another record). */
+type Refusal = 'record' | 'alias';
+
+const refusalOf = (error: unknown): Refusal | undefined => {
+  if (isConditionFailure(error)) return 'record';
+  if ((error as Error).name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  // Any other reason (a conflicting transaction, throttling) is not a refusal: let it fail and be retried.
+  if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'alias';
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'record';
+  return undefined;
+};
+
+/** Runs the record update, with the alias put in the same transaction when there is one. */
+const write = async (update: RecordUpdate, alias: RecordAlias | undefined): Promise<Refusal | undefined> => {
+  try {
+    await updateLinking(update, alias);
+    return undefined;
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return refusal;
+  }
+};
+
+/**
+ * Records that an outside system accepted version `version` of a record we
+ * pushed, and (after a create) the id it gave it.
+ *
+ * The acknowledgement holds only if the record is still at the version that
+ * was pushed: a newer local edit is never marked as synced, and is pushed in
+ * its turn. The new id is written back either way, so that push becomes an
+ * update rather than a second create. The write stamps `origin: 'sync'` and
+ * leaves `version` alone, so it triggers no push of its own. Linking writes
+ * the alias at the id's derived key in the same transaction; if a record of
+ * ours already stands there, the id is kept without an alias and a warning
+ * names the record and the id.
+ *
+ * @returns whether the pushed version was still current.
+ */
+const acknowledgePush = async (ack: {
+  readonly recordType: string;
+  readonly recordId: string;
+  readonly system: string;
+  readonly version: number;
+  readonly pushed: RecordData;
+  readonly externalId?: string;
+  readonly now?: string;
+}): Promise<boolean> => {
+  const now = ack.now ?? new Date().toISOString();
+  // Linked now: the alias at the id's derived key points the system's id at this record, in the
+  // same transaction. The match entry stays; its filter reads external_id to skip linked records.
+  let alias = ack.externalId ? aliasFor(ack.recordType, ack.recordId, ack.system, ack.externalId, now) : undefined;
+  const link = ack.externalId
+    ? {
+        set: ', external_id = :ext, external_source = :system',
+        condition: ' AND (attribute_not_exists(external_id) OR external_id = :ext)',
+        values: { ':ext': ack.externalId, ':system': ack.system },
+      }
+    : { set: '', condition: '', values: {} };
+  const key = { pk: recordKey(ack.recordType, ack.recordId) };
+  const acknowledged: RecordUpdate = {
+    TableName: tableName('records'),
+    Key: key,
+    ConditionExpression: `#version = :v${link.condition}`,
+    UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
+  };
+  // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
+  const linkedOnly: RecordUpdate = {
+    TableName: tableName('records'),
+    Key: key,
+    ConditionExpression: `attribute_exists(pk)${link.condition}`,
+    UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
+    ExpressionAttributeValues: { ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ...link.values },
+  };
+  for (const update of [acknowledged, linkedOnly]) {
+    if (update === linkedOnly && !ack.externalId) return false;
+    let refusal = await write(update, alias);
+    if (refusal === 'alias') {
+      // The system's id already has a record of ours (its own "created" webhook found no match and made
+      // one): two local records for one remote one. Keep the id here so pushes update, and say so.
+      logger.warn('the pushed record got an id that another local record already holds; both are kept', {
+        record_type: ack.recordType,
+        record_id: ack.recordId,
+        external_id: ack.externalId,
+      });
+      alias = undefined;
+      refusal = await write(update, undefined);
+    }
+    if (!refusal) return update === acknowledged;
+  }
+  return false;
+};
+
+export { acknowledgePush };

@@ -1,0 +1,63 @@
+import type { QueueSpec, TableSpec, TopologyFragment } from '../../lib/topology-spec.js';
+import { integrations } from './wiring/integrations.js';
+
+/**
+ * The kernel's part of the topology: the tables and queues that two or more
+ * tools share (records, the sync log, idempotency claims, conflicts, the
+ * outbound queue and the stream-failures queue) and every integration.
+ * Plain data, read by `lib/topology.ts`; no Lambda code imports it.
+ */
+const tables = {
+  records: {
+    description:
+      'Local copies of business records (contacts, accounts, opportunities, products), one item per record.',
+    partitionKey: 'pk',
+    stream: 'NEW_AND_OLD_IMAGES',
+    // A vendor id finds our record by one GetItem on its derived key (the record, or an alias
+    // to a linked local record: see records/record.ts), so the only index is for linking by email
+    // or name; sparse (local records only) and narrow, so a write to a record the vendor created
+    // costs no index write, and readers take the id and re-read the record.
+    indexes: [
+      // `{type}#{match field}#{value}`, only on local records.
+      { name: 'byMatchKey', partitionKey: 'match_key', include: ['record_id', 'external_id', 'deleted_at'] },
+    ],
+  },
+  syncLog: {
+    description:
+      'Sync events (every inbound and outbound attempt) and outbound delivery attempts, expiring after 30 days.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expires_at',
+  },
+  idempotency: {
+    description: 'Delivery-id claims that make redelivered webhooks and messages take effect once.',
+    partitionKey: 'pk',
+    ttlAttribute: 'expires_at',
+  },
+  conflicts: {
+    description: 'Conflicts between a local change and a remote one, with local, remote and base data.',
+    partitionKey: 'pk',
+    indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'created_at' }],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+const queues = {
+  outbound: {
+    description:
+      'Calls to other systems (CRM, ERP, shop, POS, WMS, Slack, PagerDuty, mail), one message group per target record.',
+    fifo: true,
+    // 6x the dispatcher's timeout, as AWS advises; retries set their own delay.
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    retentionDays: 14,
+  },
+  streamFailures: {
+    description: 'On-failure destination of every stream consumer: batches whose retries are spent.',
+    fifo: false,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export const kernelTopology = { name: 'kernel', tables, queues, integrations } as const satisfies TopologyFragment;

@@ -1,0 +1,77 @@
+import { type FunctionSpec, type RouteSpec, type TopologyFragment, streamConsumerDefaults } from '../../lib/topology-spec.js';
+
+/**
+ * The shared Lambdas' part of the topology: health, the admin API and its
+ * authorizer, the outbound dispatcher and the sync-log writer. Plain data,
+ * read by `lib/topology.ts`; no Lambda code imports it.
+ */
+const functions = {
+  health: {
+    description: 'GET /health: liveness, reveals nothing.',
+    entry: 'functions/platform/health/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+  },
+  adminAuthorizer: {
+    description: 'Bearer-token authorizer for /admin routes.',
+    entry: 'functions/platform/admin-authorizer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    integrations: ['admin'],
+  },
+  admin: {
+    description: 'Admin API: read and write local records, read sync events and conflicts.',
+    entry: 'functions/platform/admin/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { records: 'readwrite', syncLog: 'read', conflicts: 'read' },
+  },
+  dispatcher: {
+    description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',
+    entry: 'functions/platform/dispatcher/handler.ts',
+    memoryMb: 512,
+    // A batch of 5 calls with an 8 s HTTP timeout each fits with room to spare.
+    timeoutSeconds: 60,
+    tables: { records: 'readwrite', syncLog: 'readwrite', idempotency: 'readwrite' },
+    queues: { outbound: 'consume' },
+    integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
+    sendsMail: true,
+  },
+  syncLogWriter: {
+    description: 'Stream consumer on records: the sync event each inbound write carries, into the sync log.',
+    entry: 'functions/platform/sync-log-writer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { syncLog: 'readwrite' },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+const routes: readonly RouteSpec[] = [
+  { method: 'GET', path: '/health', function: 'health', auth: 'public' },
+  { method: 'GET', path: '/admin/records/{type}/{id}', function: 'admin', auth: 'admin' },
+  { method: 'PUT', path: '/admin/records/{type}/{id}', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/records/{type}', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/events', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/conflicts', function: 'admin', auth: 'admin' },
+];
+
+export const platformTopology = {
+  name: 'platform',
+  functions,
+  routes,
+  authorizer: 'adminAuthorizer',
+  streamConsumers: [
+    {
+      ...streamConsumerDefaults,
+      table: 'records',
+      function: 'syncLogWriter',
+      // Writes that carry a sync event (inbound ones); the code skips an event it has already logged.
+      // With crmOutbound, the records stream has the two consumers a DynamoDB stream serves well per
+      // shard (facts.md): a third tool that needs record changes should share one of these.
+      filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { sync_event: { S: [{ exists: true }] } } } }],
+    },
+  ],
+  queueConsumers: [
+    { queue: 'outbound', function: 'dispatcher', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+  ],
+} as const satisfies TopologyFragment;

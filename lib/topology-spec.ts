@@ -1,0 +1,166 @@
+import type { IntegrationName, IntegrationSpec } from '../functions/kernel/wiring/integrations.js';
+
+/**
+ * The shape of the topology: what a table, queue, function, route, stream
+ * consumer, queue consumer and schedule is, as plain data. Each tool
+ * declares its own part (a {@link TopologyFragment}) in
+ * `functions/<tool>/topology.ts`; `lib/topology.ts` merges them into the one
+ * {@link Topology} that the CDK stack builds and the offline runtime wires.
+ *
+ * Types and constants only: fragments import this module, and nothing here
+ * may pull code into them.
+ */
+
+/** A DynamoDB key attribute; every key in this project is a string. */
+export interface KeyAttribute {
+  readonly name: string;
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /**
+   * Non-key attributes the index carries (projection INCLUDE); without it,
+   * every attribute (ALL). A narrow projection is cheaper than it looks:
+   * DynamoDB writes to the index only when the item's index key or one of
+   * these attributes changes, so ordinary data updates cost no index write.
+   */
+  readonly include?: readonly string[];
+}
+
+export interface TableSpec {
+  /** What the table holds; shown in the README and on the CDK resource. */
+  readonly description: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Present when a stream consumer reads the table. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE';
+  /** Attribute holding an epoch-seconds expiry, for items that expire. */
+  readonly ttlAttribute?: string;
+  readonly indexes?: readonly IndexSpec[];
+}
+
+export interface QueueSpec {
+  readonly description: string;
+  /** FIFO keeps order per message group (one group per target record). */
+  readonly fifo: boolean;
+  /** Must be at least the consumer's timeout; AWS suggests 6x. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+}
+
+export type TableAccess = 'read' | 'readwrite';
+export type QueueAccess = 'send' | 'consume';
+
+export interface FunctionSpec {
+  readonly description: string;
+  /** Path of the handler module from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly tables?: Readonly<Record<string, TableAccess>>;
+  readonly queues?: Readonly<Record<string, QueueAccess>>;
+  /** Integrations whose secret the function may read. */
+  readonly integrations?: readonly IntegrationName[];
+  /** Whether the function sends mail through SES. */
+  readonly sendsMail?: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/admin/records/{type}/{id}`. */
+  readonly path: string;
+  readonly function: string;
+  /**
+   * `public`: no authorizer (webhooks verify their own signatures);
+   * `admin`: the bearer-token authorizer runs first.
+   */
+  readonly auth: 'public' | 'admin';
+}
+
+/**
+ * A Lambda event filter pattern (the EventBridge pattern subset Lambda
+ * supports), applied to each stream record before the function sees it.
+ */
+export type FilterPattern = { readonly [key: string]: FilterPattern | readonly FilterValue[] };
+export type FilterValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly 'anything-but': string | number | readonly (string | number)[] }
+  | { readonly prefix: string }
+  | { readonly exists: boolean }
+  | { readonly numeric: readonly (string | number)[] };
+
+export interface StreamConsumerSpec {
+  readonly table: string;
+  readonly function: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  /** Bounded retries: the AWS default (-1) stalls a shard for a day. */
+  readonly retryAttempts: number;
+  readonly bisectBatchOnError: boolean;
+  /** Queue that receives the batch description once retries are spent. */
+  readonly onFailure: string;
+  /** A record passes when it matches any pattern. */
+  readonly filters: readonly FilterPattern[];
+}
+
+export interface QueueConsumerSpec {
+  readonly queue: string;
+  readonly function: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Lambda's `maximumConcurrency` (2 to 1,000). */
+  readonly maxConcurrency: number;
+}
+
+export interface ScheduleSpec {
+  readonly name: string;
+  readonly function: string;
+  /** EventBridge syntax: `rate(5 minutes)` or `cron(0/15 * * * ? *)`. */
+  readonly expression: string;
+}
+
+/** Shared by every stream consumer: bounded retries, bisection, and a queue for what still fails. */
+export const streamConsumerDefaults = {
+  batchSize: 25,
+  maxBatchingWindowSeconds: 0,
+  startingPosition: 'LATEST',
+  retryAttempts: 3,
+  bisectBatchOnError: true,
+  onFailure: 'streamFailures',
+} as const;
+
+/** The whole topology: every fragment merged. */
+export interface Topology {
+  readonly tables: Readonly<Record<string, TableSpec>>;
+  readonly queues: Readonly<Record<string, QueueSpec>>;
+  readonly functions: Readonly<Record<string, FunctionSpec>>;
+  readonly routes: readonly RouteSpec[];
+  readonly streamConsumers: readonly StreamConsumerSpec[];
+  readonly queueConsumers: readonly QueueConsumerSpec[];
+  readonly schedules: readonly ScheduleSpec[];
+  /** Every integration with the fields of its secret (see `functions/kernel/wiring/integrations.ts`). */
+  readonly integrations: Readonly<Record<string, IntegrationSpec>>;
+  /** The function that authorizes `auth: 'admin'` routes; required when such routes exist. */
+  readonly authorizer?: string;
+}
+
+/**
+ * What one tool (or the kernel, or the shared Lambdas) contributes: the
+ * tables it owns, its functions, routes, consumers and schedules. Names are
+ * global: two fragments may not declare the same table, queue, function,
+ * route or schedule (`mergeTopology` refuses it).
+ */
+export interface TopologyFragment extends Partial<Topology> {
+  /** Who contributes it (`crm`, `inventory`, ...); named in merge errors. */
+  readonly name: string;
+}
