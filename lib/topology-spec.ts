@@ -52,7 +52,23 @@ export interface QueueSpec {
   readonly retentionDays: number;
 }
 
-export type TableAccess = 'read' | 'readwrite';
+/** A DynamoDB operation, named as IAM names its action (`dynamodb:GetItem`). */
+export type TableOperation =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+/**
+ * The operations a function calls on a table; exactly these are granted
+ * (each item of a TransactWriteItems call is authorised by its own action).
+ * `test/unit/table-grants.test.ts` holds the list to what the code calls.
+ */
+export type TableAccess = readonly TableOperation[];
 export type QueueAccess = 'send' | 'consume';
 
 export interface FunctionSpec {

@@ -10,7 +10,11 @@ const functions = {
     entry: 'functions/crm/inbound/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { records: 'readwrite', syncLog: 'readwrite', conflicts: 'readwrite' },
+    tables: {
+      records: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      syncLog: ['PutItem', 'Query'],
+      conflicts: ['PutItem'],
+    },
     integrations: ['crm'],
   },
   crmOutbound: {

@@ -21,7 +21,10 @@ const functions = {
     entry: 'functions/inventory/webhook/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { inventory: 'readwrite', idempotency: 'readwrite' },
+    tables: {
+      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
     integrations: ['inventory'],
   },
   inventoryFanout: {
@@ -30,7 +33,7 @@ const functions = {
     entry: 'functions/inventory/fanout/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { records: 'read', inventory: 'readwrite' },
+    tables: { records: ['GetItem'], inventory: ['GetItem', 'PutItem'] },
     queues: { outbound: 'send' },
   },
   inventoryAdmin: {
@@ -38,7 +41,7 @@ const functions = {
     entry: 'functions/inventory/admin/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
-    tables: { inventory: 'read' },
+    tables: { inventory: ['GetItem', 'Query'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -24,7 +24,7 @@ const functions = {
     entry: 'functions/platform/admin/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { records: 'readwrite', syncLog: 'read', conflicts: 'read' },
+    tables: { records: ['GetItem', 'UpdateItem'], syncLog: ['Query'], conflicts: ['Query'] },
   },
   dispatcher: {
     description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',
@@ -32,7 +32,11 @@ const functions = {
     memoryMb: 512,
     // A batch of 5 calls with an 8 s HTTP timeout each fits with room to spare.
     timeoutSeconds: 60,
-    tables: { records: 'readwrite', syncLog: 'readwrite', idempotency: 'readwrite' },
+    tables: {
+      records: ['GetItem', 'PutItem', 'UpdateItem'],
+      syncLog: ['PutItem'],
+      idempotency: ['GetItem', 'UpdateItem'],
+    },
     queues: { outbound: 'consume' },
     integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
     sendsMail: true,
@@ -42,7 +46,7 @@ const functions = {
     entry: 'functions/platform/sync-log-writer/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { syncLog: 'readwrite' },
+    tables: { syncLog: ['PutItem'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -44,7 +44,7 @@ export interface SyncFunctionProps {
  *
  * @example
  * const dispatcher = new SyncFunction(this, 'Dispatcher', { name: 'dispatcher', spec: topology.functions.dispatcher });
- * dispatcher.bindTable(records, 'readwrite'); // grants, and sets RECORDS_TABLE
+ * dispatcher.bindTable(records, ['GetItem', 'UpdateItem']); // grants, and sets RECORDS_TABLE
  */
 export class SyncFunction extends Construct {
   /** The function's key in the topology. */
@@ -119,15 +119,16 @@ export class SyncFunction extends Construct {
   }
 
   /**
-   * Grants the access the topology asks for on a table and tells the
-   * handler its name (`RECORDS_TABLE`, ...).
+   * Grants exactly the operations the topology lists on a table (and its
+   * indexes) and tells the handler its name (`RECORDS_TABLE`, ...).
+   * Never `grantReadData` / `grantReadWriteData`: those add Scan,
+   * BatchWriteItem and DeleteItem whether the code calls them or not.
    *
    * @example
-   * admin.bindTable(syncLog, 'read');
+   * admin.bindTable(syncLog, ['Query']);
    */
   public bindTable(table: SyncTable, access: TableAccess): this {
-    if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    if (access.length > 0) table.grant(this.function, ...access.map((operation) => `dynamodb:${operation}`));
     this.function.addEnvironment(tableEnvName(table.topologyName), table.tableName);
     this.tables.push(table);
     return this;

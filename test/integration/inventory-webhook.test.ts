@@ -3,7 +3,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { transactionOf } from '../../functions/inventory/domain/stock.js';
-import { applyStockChange, putTransaction } from '../../functions/inventory/store/stock-store.js';
+import { applyStockChange } from '../../functions/inventory/store/stock-updates.js';
+import { putTransaction } from '../../functions/inventory/store/transaction-writes.js';
 import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 

@@ -105,7 +105,7 @@ describe('Function: topologyProblems()', () => {
     if (!health) throw new Error('the project topology has no health function');
     const broken: Topology = {
       ...base,
-      functions: { ...base.functions, health: { ...health, tables: { ghost: 'read' } as unknown as typeof health.tables } },
+      functions: { ...base.functions, health: { ...health, tables: { ghost: ['GetItem'] } as unknown as typeof health.tables } },
     };
 
     // Act

@@ -4,7 +4,7 @@ import { toRemote } from '../../kernel/mappings/mapping.js';
 import { logger } from '../../kernel/observability.js';
 import { acknowledgePush } from '../../kernel/records/outbound-writes.js';
 import type { RecordData } from '../../kernel/records/record.js';
-import { getRecord } from '../../kernel/records/repository.js';
+import { getRecord } from '../../kernel/records/record-reads.js';
 
 /**
  * Pushes a local record to the CRM, built from the record as it is at send

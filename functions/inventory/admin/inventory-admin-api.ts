@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import type { StockTransaction } from '../domain/stock.js';
-import { getStock, listTransactions } from '../store/stock-store.js';
+import { getStock, listTransactions } from '../store/stock-reads.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import * as z from '../../kernel/validation.js';
 

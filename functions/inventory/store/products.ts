@@ -1,4 +1,4 @@
-import { getRecord } from '../../kernel/records/repository.js';
+import { getRecord } from '../../kernel/records/record-reads.js';
 import { type ProductInfo, productInfo } from '../domain/alerts.js';
 
 /**

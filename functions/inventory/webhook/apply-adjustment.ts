@@ -3,7 +3,9 @@ import { type ClaimInfo, EffectCommittedError } from '../../kernel/idempotency/i
 import { logger } from '../../kernel/observability.js';
 import { type InventoryAdjustment, quantityAfter } from '../domain/adjustment.js';
 import { type StockItem, transactionOf } from '../domain/stock.js';
-import { applyStockChange, findTransactionByDelivery, putTransaction } from '../store/stock-store.js';
+import { findTransactionByDelivery } from '../store/stock-reads.js';
+import { applyStockChange } from '../store/stock-updates.js';
+import { putTransaction } from '../store/transaction-writes.js';
 
 /**
  * Applies one verified adjustment: the atomic stock update, then the

@@ -9,7 +9,8 @@ import {
   noteSkipped,
 } from './inbound-writes.js';
 import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
-import { findByExternalId, getRecord, resolveItem, unlinkedMatchId } from '../records/repository.js';
+import { unlinkedMatchId } from '../records/match-index.js';
+import { findByExternalId, getRecord, resolveItem } from '../records/record-reads.js';
 import { logger } from '../observability.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';

@@ -109,4 +109,20 @@ const aliasFor = (type: string, recordId: string, source: string, externalId: st
 const matchKey = (type: string, field: string, value: string): string =>
   `${type}#${field}#${value.trim().toLowerCase()}`;
 
-export { recordId, recordType, recordKey, localIdFor, aliasFor, isAlias, matchKey };
+/**
+ * The field that identifies a record of a type before any vendor id is
+ * known: a contact by email, an account by company name. A local record of
+ * these types carries a `match_key`, so an inbound "created" for a record
+ * we already pushed (or typed in by hand) links to it instead of
+ * duplicating it. Records born at a vendor have none: they are never
+ * candidates, and stay out of the index.
+ */
+const matchFields: Readonly<Record<string, string>> = { contact: 'email', account: 'company_name' };
+
+const matchKeyOf = (type: string, data: RecordData): string | undefined => {
+  const field = matchFields[type];
+  const value = field ? data[field] : undefined;
+  return field && typeof value === 'string' && value.trim() !== '' ? matchKey(type, field, value) : undefined;
+};
+
+export { recordId, recordType, recordKey, localIdFor, aliasFor, isAlias, matchKey, matchKeyOf };

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
+import { eventsKey } from './events-key.js';
 
 /**
  * The sync event log: one item per attempt to move a change in or out, kept
  * for {@link RETENTION_DAYS} days. It answers "what happened to record X?"
- * (`GET /admin/events?record_id=X`) and holds outbound delivery attempts.
+ * (`GET /admin/events?record_id=X`, see `list-sync-events.ts`) and holds outbound delivery attempts.
  *
  * Items are grouped by the subject they concern (a record id, or a sku and
  * warehouse) and sorted by the time we received the change, so one Query
@@ -39,8 +40,6 @@ export interface StoredSyncEvent extends SyncEvent {
   readonly received_at: string;
   readonly expires_at: number;
 }
-
-const eventsKey = (recordId: string): string => `EVENTS#${recordId}`;
 
 /**
  * A sync event carried on the record write it describes (`sync_event`), so
@@ -105,15 +104,4 @@ const appendSyncEvent = async (event: SyncEvent, now: Date = new Date()): Promis
   return item;
 };
 
-/** A record's events, oldest first; pages through all of them. */
-const listSyncEvents = async (recordId: string): Promise<StoredSyncEvent[]> => {
-  const items: StoredSyncEvent[] = [];
-  const pages = paginateQuery(
-    { client: dynamo() },
-    { TableName: tableName('syncLog'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': eventsKey(recordId) } },
-  );
-  for await (const page of pages) items.push(...((page.Items ?? []) as StoredSyncEvent[]));
-  return items;
-};
-
-export { appendSyncEvent, carriedSyncEvent, decodeSyncEvent, encodeSyncEvent, listSyncEvents, putSyncLogItem, syncLogItem };
+export { appendSyncEvent, carriedSyncEvent, decodeSyncEvent, encodeSyncEvent, putSyncLogItem, syncLogItem };

@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { listConflicts } from '../../kernel/conflicts/conflict-store.js';
+import { listConflicts } from '../../kernel/conflicts/list-conflicts.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import { recordId, recordType } from '../../kernel/records/record.js';
-import { findByExternalId, getRecord, writeLocalRecord } from '../../kernel/records/repository.js';
-import { listSyncEvents } from '../../kernel/sync-log/sync-events.js';
+import { writeLocalRecord } from '../../kernel/records/local-writes.js';
+import { findByExternalId, getRecord } from '../../kernel/records/record-reads.js';
+import { listSyncEvents } from '../../kernel/sync-log/list-sync-events.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import * as z from '../../kernel/validation.js';
 

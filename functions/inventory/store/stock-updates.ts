@@ -1,14 +1,12 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, itemOfFailure } from '../../kernel/aws/condition-failure.js';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
 import { type InventoryAdjustment, adjustmentKind } from '../domain/adjustment.js';
-import { STOCK_SK, type StockItem, type StockTransaction, TX_PREFIX, stockKey, transactionSortKey } from '../domain/stock.js';
+import { STOCK_SK, type StockItem, stockKey } from '../domain/stock.js';
+import { getStock } from './stock-reads.js';
 
-/**
- * The DynamoDB side of inventory: the one atomic update that applies an
- * adjustment, the transaction items, and the reads the admin API needs.
- */
+/** The one atomic update that applies an adjustment to a stock level. */
 
 export type StockChangeOutcome =
   /** Applied: the stock item as this update left it (before is `last_quantity_before`). */
@@ -114,114 +112,4 @@ const applyStockChange = async (
   }
 };
 
-/**
- * Writes a transaction item. Its key is the version it records, so writing
- * the same transaction twice (a recovery) leaves one item.
- */
-const putTransaction = async (transaction: StockTransaction): Promise<void> => {
-  await dynamo().send(new PutCommand({ TableName: tableName('inventory'), Item: transaction }));
-};
-
-/**
- * Writes the transaction unless it is there already (a read first: the
- * webhook has nearly always written it, and a failed conditional write
- * would cost a write unit where a read costs one).
- *
- * @returns whether it had to be written.
- */
-const ensureTransaction = async (transaction: StockTransaction): Promise<boolean> => {
-  const key = { pk: transaction.pk, sk: transaction.sk };
-  const found = await dynamo().send(new GetCommand({ TableName: tableName('inventory'), Key: key, ConsistentRead: true }));
-  if (found.Item) return false;
-  try {
-    await dynamo().send(
-      new PutCommand({ TableName: tableName('inventory'), Item: transaction, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return true;
-  } catch (error) {
-    // The webhook wrote it between our read and our write: the same item.
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
-/** The stock item, strongly consistent; undefined when the sku was never adjusted in that warehouse. */
-const getStock = async (sku: string, warehouse: string): Promise<StockItem | undefined> => {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: tableName('inventory'),
-      Key: { pk: stockKey(sku, warehouse), sk: STOCK_SK },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as StockItem | undefined;
-};
-
-export interface TransactionPage {
-  readonly items: StockTransaction[];
-  /** The version to continue after, when there may be more. */
-  readonly nextAfterVersion?: number;
-}
-
-/**
- * Transactions oldest first, at most `limit`, starting after `afterVersion`.
- * Pages through DynamoDB's 1 MB query pages until `limit` is reached.
- */
-const listTransactions = async (
-  sku: string,
-  warehouse: string,
-  { limit, afterVersion }: { readonly limit: number; readonly afterVersion?: number },
-): Promise<TransactionPage> => {
-  const pk = stockKey(sku, warehouse);
-  const items: StockTransaction[] = [];
-  let startKey: Record<string, unknown> | undefined =
-    afterVersion === undefined ? undefined : { pk, sk: transactionSortKey(afterVersion) };
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('inventory'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-        ExpressionAttributeValues: { ':pk': pk, ':tx': TX_PREFIX },
-        ExclusiveStartKey: startKey,
-        Limit: limit - items.length,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...((out.Items ?? []) as StockTransaction[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
-  const last = items.at(-1);
-  return startKey && last ? { items, nextAfterVersion: last.version } : { items };
-};
-
-/**
- * The transaction a delivery wrote, looked for among those created since
- * `since` (newest first). Used only when taking over a crashed attempt, so
- * the scan is bounded by how long ago that attempt started.
- */
-const findTransactionByDelivery = async (
-  sku: string,
-  warehouse: string,
-  deliveryId: string,
-  since: string,
-): Promise<StockTransaction | undefined> => {
-  const pages = paginateQuery(
-    { client: dynamo(), pageSize: 200 },
-    {
-      TableName: tableName('inventory'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-      ExpressionAttributeValues: { ':pk': stockKey(sku, warehouse), ':tx': TX_PREFIX },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) {
-    for (const item of (page.Items ?? []) as StockTransaction[]) {
-      if (item.delivery_id === deliveryId) return item;
-      if (item.created_at < since) return undefined;
-    }
-  }
-  return undefined;
-};
-
-export { applyStockChange, putTransaction, ensureTransaction, getStock, listTransactions, findTransactionByDelivery };
+export { applyStockChange };
