@@ -39,6 +39,13 @@ const tables = {
     partitionKey: 'pk',
     indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'created_at' }],
   },
+  control: {
+    description:
+      'Run-time settings (editable without a redeploy) with the audit trail of every change, and the runs of each schedule.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expires_at',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 const queues = {

@@ -20,7 +20,7 @@ const functions = {
     integrations: ['admin'],
   },
   admin: {
-    description: 'Admin API: read and write local records, read sync events and conflicts.',
+    description: 'Admin API: records, sync events, conflicts, run-time settings, schedules (list, run now).',
     entry: 'functions/platform/admin/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -57,6 +57,11 @@ const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/records/{type}', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/events', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/conflicts', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/settings', function: 'admin', auth: 'admin' },
+  { method: 'PUT', path: '/admin/settings', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/settings/history', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/schedules', function: 'admin', auth: 'admin' },
+  { method: 'POST', path: '/admin/schedules/{name}/run', function: 'admin', auth: 'admin' },
 ];
 
 export const platformTopology = {

@@ -1,67 +1,17 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { listConflicts } from '../../kernel/conflicts/list-conflicts.js';
-import { HttpError, json } from '../../kernel/http/responses.js';
-import { recordId, recordType } from '../../kernel/records/record.js';
-import { writeLocalRecord } from '../../kernel/records/local-writes.js';
-import { findByExternalId, getRecord } from '../../kernel/records/record-reads.js';
-import { listSyncEvents } from '../../kernel/sync-log/list-sync-events.js';
-import { parseOr400 } from '../../kernel/http/parse-or-400.js';
-import * as z from '../../kernel/validation.js';
+import { HttpError } from '../../kernel/http/responses.js';
+import type { AdminRoutes } from './admin-route.js';
+import { recordRoutes } from './record-routes.js';
+import { scheduleRoutes } from './schedule-routes.js';
+import { settingsRoutes } from './settings-routes.js';
 
 /**
- * The admin API: what an operator (or a test) needs to look into the store
- * and to write a local record as an internal app would. The bearer-token
- * authorizer has already run; this module only routes and validates.
+ * The admin API: records, sync events and conflicts (`record-routes.ts`),
+ * run-time settings (`settings-routes.ts`) and schedules
+ * (`schedule-routes.ts`). The bearer-token authorizer has already run; this
+ * module only routes by API Gateway's route key.
  */
-const MAX_BODY_BYTES = 100_000;
-
-const required = z.string().check(z.minLength(1, 'is required'));
-const typePath = z.object({ type: recordType });
-const recordPath = z.object({ type: recordType, id: recordId });
-const lookupQuery = z.object({ source: required, external_id: required });
-const eventsQuery = z.object({ record_id: recordId });
-const conflictsQuery = z.object({ status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending') });
-const recordBody = z.record(z.string(), z.unknown());
-
-const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
-  if (!event.body) throw new HttpError(400, 'A JSON object body is required');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new HttpError(413, `Body is larger than ${MAX_BODY_BYTES} bytes`);
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'Body is not valid JSON');
-  }
-};
-
-const routes: Readonly<Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>>> = {
-  'GET /admin/records/{type}/{id}': async (event) => {
-    const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
-    const record = await getRecord(type, id);
-    if (!record) throw new HttpError(404, `No ${type} with id ${id}`);
-    return json(200, record);
-  },
-  'GET /admin/records/{type}': async (event) => {
-    const { type } = parseOr400(typePath, event.pathParameters, 'path');
-    const { source, external_id } = parseOr400(lookupQuery, event.queryStringParameters ?? {}, 'query');
-    const record = await findByExternalId(type, source, external_id);
-    return json(200, { items: record ? [record] : [] });
-  },
-  'PUT /admin/records/{type}/{id}': async (event) => {
-    const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
-    const data = parseOr400(recordBody, readJsonBody(event), 'body');
-    const record = await writeLocalRecord(type, id, data, 'local');
-    return json(200, record);
-  },
-  'GET /admin/events': async (event) => {
-    const { record_id } = parseOr400(eventsQuery, event.queryStringParameters ?? {}, 'query');
-    return json(200, { items: await listSyncEvents(record_id) });
-  },
-  'GET /admin/conflicts': async (event) => {
-    const { status } = parseOr400(conflictsQuery, event.queryStringParameters ?? {}, 'query');
-    return json(200, { items: await listConflicts(status) });
-  },
-};
+const routes: AdminRoutes = { ...recordRoutes, ...settingsRoutes, ...scheduleRoutes };
 
 /**
  * Routes an admin request by its API Gateway route key.
