@@ -33,6 +33,7 @@ const statefulLogicalIds = {
     'TablesIdempotency498FF680',
     'TablesInventoryF8594D2C',
     'TablesConflicts8D427898',
+    'TablesControlDF2E6BDD',
   ],
   'AWS::SQS::Queue': [
     'QueuesOutboundQueueFA5F324B',
