@@ -9,8 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const send = vi.hoisted(() => vi.fn());
 vi.mock('../../functions/kernel/aws/dynamo-client.js', () => ({ dynamo: () => ({ send }) }));
 
-const { DeliveryIdReusedError, DeliveryInProgressError, EffectCommittedError, runOnce } = await import(
-  '../../functions/kernel/idempotency/idempotency.js'
+const { EffectCommittedError, runOnce } = await import('../../functions/kernel/idempotency/idempotency.js');
+const { DeliveryIdReusedError, DeliveryInProgressError } = await import(
+  '../../functions/kernel/idempotency/delivery-errors.js'
 );
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -132,7 +133,7 @@ describe('Function: runOnce()', () => {
     expect(effect).not.toHaveBeenCalled();
   });
 
-  it('answers 409 with Retry-After when the concurrent copy is still running after about 3 s', async () => {
+  it('gives up, saying when the running copy will have finished, when it is still running after about 3 s', async () => {
     // Prepare
     send.mockImplementation(async (command: Command) => {
       if (command.constructor.name === 'PutCommand') throw conditionFailed(aClaim());
@@ -146,9 +147,10 @@ describe('Function: runOnce()', () => {
     // Assess
     await assessed;
     const error = (await pending.catch((e: unknown) => e)) as InstanceType<typeof DeliveryInProgressError>;
-    expect(error.statusCode).toBe(409);
-    // The holder's lease (11 s from the start) has 8 s left after waiting 3 s.
-    expect(error.headers).toEqual({ 'retry-after': '8' });
+    // The holder's lease (11 s from the start) has 8 s left after waiting 3 s; the HTTP edge answers
+    // 409 with Retry-After: 8 (test/unit/http-error-answers.test.ts).
+    expect(error.retryAfterSeconds).toBe(8);
+    expect(error).not.toHaveProperty('statusCode');
     expect(effect).not.toHaveBeenCalled();
     const polls = namesSent().filter((n) => n === 'GetCommand').length;
     expect(polls).toBeGreaterThanOrEqual(20);
@@ -247,7 +249,8 @@ describe('Function: runOnce()', () => {
     const outcome = runOnce(OPTIONS, 'msg_1', async () => 'y', 'bbb');
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(DeliveryIdReusedError);
-    await expect(outcome).rejects.toMatchObject({ statusCode: 422 });
+    // A domain error: the HTTP edge answers it with 422 (test/unit/http-error-answers.test.ts).
+    await expect(outcome).rejects.not.toHaveProperty('statusCode');
   });
 
   it('still answers the result when its claim was taken over before it could complete', async () => {

@@ -4,6 +4,7 @@ import type { WebhookDelivery } from '../../kernel/http/webhook.js';
 import { mappingFor, mappedTypes } from '../mappings/index.js';
 import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
 import { type InboundResult, applyInboundChange } from '../../kernel/inbound/apply-inbound.js';
+import { dynamoRecordStore } from '../../kernel/inbound/dynamo-record-store.js';
 import * as z from '../../kernel/validation.js';
 
 /**
@@ -18,7 +19,10 @@ const crmChangeEvent = z.object({
   type: z.string().check(z.minLength(1)),
   id: z.union([
     z.string().check(z.minLength(1), z.maxLength(200)),
-    z.pipe(z.int(), z.transform((n: number) => String(n))),
+    z.pipe(
+      z.int(),
+      z.transform((n: number) => String(n)),
+    ),
   ]),
   data: z._default(z.record(z.string(), z.unknown()), {}),
   timestamp: z.iso.datetime({ offset: true }),
@@ -41,15 +45,18 @@ const receiveCrmChange = async ({
     throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
   }
   const data = parseOr400(remoteSchema(mapping), payload.data, 'payload', ['data']);
-  return applyInboundChange({
-    source: SYSTEM,
-    event: payload.event,
-    recordType: payload.type,
-    externalId: payload.id,
-    data: payload.event === 'deleted' ? {} : toLocal(mapping, data),
-    timestamp: payload.timestamp,
-    deliveryId,
-  });
+  return applyInboundChange(
+    {
+      source: SYSTEM,
+      event: payload.event,
+      recordType: payload.type,
+      externalId: payload.id,
+      data: payload.event === 'deleted' ? {} : toLocal(mapping, data),
+      timestamp: payload.timestamp,
+      deliveryId,
+    },
+    dynamoRecordStore,
+  );
 };
 
 export { crmChangeEvent, receiveCrmChange };

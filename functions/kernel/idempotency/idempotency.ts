@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { HttpError } from '../http/responses.js';
 import { logger } from '../observability.js';
 import { isConditionFailure, itemOfFailure } from '../aws/condition-failure.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
+import { DeliveryIdReusedError, DeliveryInProgressError } from './delivery-errors.js';
 
 /**
  * Effectively-once execution keyed by a delivery id, in the `idempotency`
@@ -19,7 +19,7 @@ import { tableName } from '../aws/resource-names.js';
  * |------------------------------------|------------------------------------------------------------|
  * | nothing (or an expired record)     | claims, runs the effect, stores its result (`completed`)   |
  * | `completed`                        | returns the stored result, flagged `duplicate`             |
- * | `in_progress`, lease still running | polls up to {@link DEFAULT_WAIT_MS} for the result, then 409 + Retry-After |
+ * | `in_progress`, lease still running | polls up to {@link DEFAULT_WAIT_MS} for the result, then {@link DeliveryInProgressError} |
  * | `in_progress`, lease expired       | takes over (the first copy crashed); the effect is told so |
  *
  * If the effect throws, the claim is deleted so a retry can run it again,
@@ -35,7 +35,7 @@ import { tableName } from '../aws/resource-names.js';
 const DEFAULT_WAIT_MS = 3_000;
 const DEFAULT_POLL_MS = 100;
 const DEFAULT_RETENTION_SECONDS = 7 * 86_400;
-/** Claims that keep vanishing under us (other copies claiming and releasing) end in a 409 rather than a loop. */
+/** Claims that keep vanishing under us (other copies claiming and releasing) end in {@link DeliveryInProgressError} rather than a loop. */
 const MAX_ROUNDS = 20;
 
 type ClaimStatus = 'in_progress' | 'completed';
@@ -62,7 +62,7 @@ export interface IdempotencyOptions {
   readonly leaseSeconds: number;
   /** How long a completed result answers redeliveries. Senders retry for hours to days. */
   readonly retentionSeconds?: number;
-  /** How long a copy waits for a concurrent copy to finish before answering 409. */
+  /** How long a copy waits for a concurrent copy to finish before giving up with {@link DeliveryInProgressError}. */
   readonly waitMs?: number;
   readonly pollMs?: number;
 }
@@ -83,33 +83,6 @@ export interface ClaimInfo {
 export interface IdempotentResult<T> {
   readonly value: T;
   readonly duplicate: boolean;
-}
-
-/**
- * A concurrent copy is still running; answers 409 with `Retry-After` (the
- * seconds until its lease ends), so the sender comes back when the first
- * copy has finished or has certainly died.
- */
-class DeliveryInProgressError extends HttpError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      409,
-      'This delivery is already being processed; retry later',
-      { retry_after_seconds: retryAfterSeconds },
-      {
-        'retry-after': String(retryAfterSeconds),
-      },
-    );
-    this.name = 'DeliveryInProgressError';
-  }
-}
-
-/** The same id came back with a different payload: a sender bug, never applied. */
-class DeliveryIdReusedError extends HttpError {
-  constructor() {
-    super(422, 'This delivery id was already used for a different payload');
-    this.name = 'DeliveryIdReusedError';
-  }
 }
 
 /**
@@ -252,7 +225,9 @@ const checkFingerprint = (existing: ClaimItem, fingerprint: string | undefined):
  * above, and answers its result (or the stored result of an earlier copy).
  *
  * @param fingerprint a hash of the payload: a redelivery with the same id
- *   but another payload is refused with 422 instead of answered as a duplicate.
+ *   but another payload is refused ({@link DeliveryIdReusedError}) instead
+ *   of answered as a duplicate.
+ * @throws DeliveryInProgressError when a concurrent copy still runs after the wait.
  *
  * @example
  * const { value, duplicate } = await runOnce(
@@ -309,4 +284,4 @@ const runOnce = async <T>(
   throw new DeliveryInProgressError(1);
 };
 
-export { runOnce, DeliveryInProgressError, DeliveryIdReusedError, EffectCommittedError };
+export { runOnce, EffectCommittedError };

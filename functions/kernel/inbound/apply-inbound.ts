@@ -1,27 +1,16 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { recordConflict } from '../conflicts/conflict-store.js';
-import {
-  RecordMovedError,
-  applyRemote,
-  applyRemoteBlind,
-  createFromRemote,
-  noteRemote,
-  noteSkipped,
-} from './inbound-writes.js';
-import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
-import { unlinkedMatchId } from '../records/match-index.js';
-import { findByExternalId, getRecord, resolveItem } from '../records/record-reads.js';
 import { logger } from '../observability.js';
-import { dynamo } from '../aws/dynamo-client.js';
-import { tableName } from '../aws/resource-names.js';
-import { type CarriedSyncEvent, appendSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
+import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
+import { type CarriedSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
 import { type InboundChange, type InboundDecision, decideInbound } from './inbound-rules.js';
+import { type InboundRecordStore, RecordMovedError } from './record-store.js';
 
 /**
  * Applies one inbound change from an outside system: find our record, decide
  * with {@link decideInbound}, make one conditional write, log the attempt.
  * When the record moved between the read and the write (a racing change, or
- * another copy of the same delivery), read and decide again.
+ * another copy of the same delivery), read and decide again. Every read and
+ * write goes through the {@link InboundRecordStore} port, so this module
+ * reads top-down: find, decide, act; the tables are the store's business.
  *
  * Every attempt, whatever its outcome, leaves one sync event: carried on the
  * record write it made (the `syncLogWriter` stream consumer logs it, seconds
@@ -49,43 +38,27 @@ type DerivedKey = { readonly item: RecordsItem | undefined } | 'read' | 'skip';
  * updates, an unlinked record with the same email or name (from the index,
  * eventually consistent, so re-read).
  */
-const findRecord = async (change: InboundChange, derived: DerivedKey): Promise<StoredRecord | undefined> => {
+const findRecord = async (
+  store: InboundRecordStore,
+  change: InboundChange,
+  derived: DerivedKey,
+): Promise<StoredRecord | undefined> => {
   if (derived !== 'skip') {
     const record =
       derived === 'read'
-        ? await findByExternalId(change.recordType, change.source, change.externalId)
-        : await resolveItem(change.recordType, derived.item);
+        ? await store.findByExternalId(change.recordType, change.source, change.externalId)
+        : await store.resolveItem(change.recordType, derived.item);
     if (record) return record;
   }
   if (change.event === 'deleted') return undefined;
-  const match = await unlinkedMatchId(change.recordType, change.data);
-  if (!match) return undefined;
-  logger.info('linking an inbound record to a local one by its match field', {
-    record_id: match,
-    external_id: change.externalId,
-  });
-  return getRecord(change.recordType, match);
-};
-
-/** Was this delivery already applied to the record (a redelivery that arrives after newer changes)? */
-const wasApplied = async (recordId: string, deliveryId: string): Promise<boolean> => {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('syncLog'),
-      KeyConditionExpression: 'pk = :pk',
-      FilterExpression: 'delivery_id = :id AND #direction = :in AND #outcome IN (:synced, :conflict)',
-      ExpressionAttributeNames: { '#direction': 'direction', '#outcome': 'outcome' },
-      ExpressionAttributeValues: {
-        ':pk': `EVENTS#${recordId}`,
-        ':id': deliveryId,
-        ':in': 'inbound',
-        ':synced': 'synced',
-        ':conflict': 'conflict',
-      },
-      ScanIndexForward: false,
-    }),
-  );
-  return (out.Items?.length ?? 0) > 0;
+  const match = await store.findUnlinkedMatch(change.recordType, change.data);
+  if (match) {
+    logger.info('linking an inbound record to a local one by its match field', {
+      record_id: match.record_id,
+      external_id: change.externalId,
+    });
+  }
+  return match;
 };
 
 /** What the sync event of one attempt says. */
@@ -115,12 +88,13 @@ const inboundEvent = (
 
 /** A delivery with no effect writes no record, so its event goes straight to the log. */
 const duplicate = async (
+  store: InboundRecordStore,
   change: InboundChange,
   recordId: string | undefined,
   decision: InboundDecision['kind'],
   now: Date,
 ): Promise<InboundResult> => {
-  await appendSyncEvent(
+  await store.appendSyncEvent(
     {
       ...inboundEventFields(change, decision, 'duplicate'),
       record_type: change.recordType,
@@ -132,6 +106,7 @@ const duplicate = async (
 };
 
 const act = async (
+  store: InboundRecordStore,
   record: StoredRecord | undefined,
   decision: InboundDecision,
   change: InboundChange,
@@ -141,27 +116,32 @@ const act = async (
   const synced = () => inboundEvent(change, decision.kind, 'synced', now);
   switch (decision.kind) {
     case 'duplicate':
-      return duplicate(change, record?.record_id, decision.kind, now);
+      return duplicate(store, change, record?.record_id, decision.kind, now);
     case 'stale': {
       const current = record as StoredRecord;
-      if (await wasApplied(current.record_id, change.deliveryId)) return duplicate(change, current.record_id, decision.kind, now);
-      await noteSkipped(current, 'stale', at, inboundEvent(change, decision.kind, 'stale', now));
+      if (await store.wasApplied(current.record_id, change.deliveryId)) {
+        return duplicate(store, change, current.record_id, decision.kind, now);
+      }
+      await store.noteSkipped(current, 'stale', at, inboundEvent(change, decision.kind, 'stale', now));
       return { status: 'stale', record_id: current.record_id, last_applied: decision.lastApplied };
     }
     case 'create':
     case 'tombstone': {
-      const created = await createFromRemote(localIdFor(change.source, change.externalId), change, at, synced());
+      const created = await store.createFromRemote(localIdFor(change.source, change.externalId), change, at, synced());
       return { status: 'synced', record_id: created.record_id, direction: 'inbound', changed: true };
     }
     case 'apply':
     case 'delete': {
       const current = record as StoredRecord;
-      await applyRemote(current, change, at, synced(), { delete: decision.kind === 'delete' });
+      await store.applyRemote(current, change, at, synced(), { delete: decision.kind === 'delete' });
       return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: true };
     }
     case 'echo': {
       const current = record as StoredRecord;
-      await noteRemote(current, change, at, synced(), { syncStatus: 'synced', acknowledge: decision.acknowledge });
+      await store.noteRemote(current, change, at, synced(), {
+        syncStatus: 'synced',
+        acknowledge: decision.acknowledge,
+      });
       return { status: 'synced', record_id: current.record_id, direction: 'inbound', changed: false };
     }
     case 'conflict': {
@@ -169,8 +149,8 @@ const act = async (
       // Claim the record first: if it moved, we decide again instead of storing a conflict that no longer holds.
       const conflictId = `${change.source}-${change.deliveryId}`;
       const event = inboundEvent(change, decision.kind, 'conflict', now, conflictId);
-      await noteRemote(current, change, at, event, { syncStatus: 'conflict', conflictId });
-      await recordConflict(
+      await store.noteRemote(current, change, at, event, { syncStatus: 'conflict', conflictId });
+      await store.recordConflict(
         {
           record_id: current.record_id,
           record_type: change.recordType,
@@ -202,24 +182,31 @@ const logHandled = (change: InboundChange, decision: InboundDecision['kind'], re
   });
 };
 
-const carriesFields = (change: InboundChange): boolean => Object.values(change.data).some((value) => value !== undefined);
+const carriesFields = (change: InboundChange): boolean =>
+  Object.values(change.data).some((value) => value !== undefined);
 
 /**
  * The common paths cost one read at most before their one write: an update
- * of a record the source created tries the write first
- * ({@link applyRemoteBlind}), and a create looks for a record to link by
- * email or name and then puts on condition that the derived key is free.
- * When a condition fails, what DynamoDB returned with it (or a fresh read)
- * is decided on again.
+ * of a record the source created tries the write first (the store's
+ * `applyRemoteBlind`, on the apply rule of `apply-rule.ts`), and a create
+ * looks for a record to link by email or name and then puts on condition
+ * that the derived key is free. When a condition fails, what the store
+ * returned with it (or a fresh read) is decided on again.
+ *
+ * @param store where records live: `dynamoRecordStore` in every handler.
  *
  * @example
  * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
- *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId });
+ *   externalId: '003X', data: { email: 'ana@example.com' }, timestamp, deliveryId }, dynamoRecordStore);
  */
-const applyInboundChange = async (change: InboundChange, now: Date = new Date()): Promise<InboundResult> => {
+const applyInboundChange = async (
+  change: InboundChange,
+  store: InboundRecordStore,
+  now: Date = new Date(),
+): Promise<InboundResult> => {
   let derived: DerivedKey = change.event === 'created' ? 'skip' : 'read';
   if (change.event === 'updated' && carriesFields(change)) {
-    const blind = await applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
+    const blind = await store.applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
     if (blind.applied) {
       const result = {
         status: 'synced',
@@ -233,10 +220,10 @@ const applyInboundChange = async (change: InboundChange, now: Date = new Date())
     derived = { item: blind.found };
   }
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const record = await findRecord(change, derived);
+    const record = await findRecord(store, change, derived);
     const decision = decideInbound(record, change);
     try {
-      const result = await act(record, decision, change, now);
+      const result = await act(store, record, decision, change, now);
       logHandled(change, decision.kind, result);
       return result;
     } catch (error) {

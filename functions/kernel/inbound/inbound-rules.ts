@@ -1,5 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { RecordData, StoredRecord } from '../records/record.js';
+import { addsFields, agreesWith, appliesBlind, hasPendingLocalChange, isDuplicate, isStale } from './apply-rule.js';
 
 /**
  * What to do with a change an outside system reports, given our record as it
@@ -21,6 +21,9 @@ import type { RecordData, StoredRecord } from '../records/record.js';
  *    push of version n echoing back while n+1 is on its way is no conflict);
  * 6. a local change the system has not acknowledged -> `conflict`;
  * 7. otherwise -> `apply`.
+ *
+ * The clauses, and the apply rule that the blind write encodes as a
+ * DynamoDB condition, are in `apply-rule.ts`.
  */
 export interface InboundChange {
   readonly source: string;
@@ -44,33 +47,30 @@ export type InboundDecision =
   | { readonly kind: 'conflict' }
   | { readonly kind: 'apply' };
 
-/** A local change the outside system has not acknowledged yet. */
-const hasPendingLocalChange = (record: StoredRecord): boolean => (record.synced_version ?? 0) < record.version;
-
-/** True when every field the change carries that we hold at all already holds that value here. */
-const agreesWith = (local: RecordData, incoming: RecordData): boolean =>
-  Object.entries(incoming).every(
-    ([field, value]) => local[field] === undefined || isDeepStrictEqual(local[field] ?? null, value ?? null),
-  );
-
-/** True when the change carries a value for a field we do not hold yet (a CRM default such as `status`). */
-const addsFields = (local: RecordData, incoming: RecordData): boolean =>
-  Object.entries(incoming).some(([field, value]) => local[field] === undefined && value !== null && value !== undefined);
-
+/**
+ * The decision for `change` given `record`, our record for its id as read
+ * (strongly consistent) just before; see the rules above.
+ *
+ * @example
+ * decideInbound(await findByExternalId('contact', 'crm', '003A'), change); // { kind: 'apply' }
+ */
 const decideInbound = (record: StoredRecord | undefined, change: InboundChange): InboundDecision => {
-  if (record?.last_delivery_id === change.deliveryId) return { kind: 'duplicate' };
-  if (record?.remote_updated_at && Date.parse(change.timestamp) <= Date.parse(record.remote_updated_at)) {
+  if (record && isDuplicate(record, change)) return { kind: 'duplicate' };
+  if (record?.remote_updated_at && isStale(record, change))
     return { kind: 'stale', lastApplied: record.remote_updated_at };
-  }
   if (change.event === 'deleted') {
     if (!record) return { kind: 'tombstone' };
     if (record.deleted_at) return { kind: 'echo', acknowledge: false };
     return hasPendingLocalChange(record) ? { kind: 'conflict' } : { kind: 'delete' };
   }
   if (!record) return { kind: 'create' };
+  // The common update, the one the blind write applies with no read before it (apply-rule.ts).
+  if (appliesBlind(record, change)) return { kind: 'apply' };
   if (!record.deleted_at && agreesWith(record.data, change.data)) {
     // Same values: our own change coming back, or both sides made the same edit. New fields still land.
-    return addsFields(record.data, change.data) ? { kind: 'apply' } : { kind: 'echo', acknowledge: hasPendingLocalChange(record) };
+    return addsFields(record.data, change.data)
+      ? { kind: 'apply' }
+      : { kind: 'echo', acknowledge: hasPendingLocalChange(record) };
   }
   if (!record.deleted_at && record.pushed_data && agreesWith({ ...record.data, ...record.pushed_data }, change.data)) {
     return { kind: 'echo', acknowledge: false };

@@ -1,11 +1,20 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type CarriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
-import type { InboundChange } from './inbound-rules.js';
-import { isConditionFailure, itemOfFailure } from '../aws/condition-failure.js';
+import { isConditionFailure, isRefused, itemOfFailure } from '../aws/condition-failure.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
 import { updateLinking } from '../records/linked-update.js';
-import { type RecordData, type RecordsItem, type StoredRecord, aliasFor, localIdFor, recordKey } from '../records/record.js';
+import {
+  type RecordData,
+  type RecordsItem,
+  type StoredRecord,
+  aliasFor,
+  localIdFor,
+  recordKey,
+} from '../records/record.js';
+import { type CarriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
+import { blindApplyCondition } from './apply-rule.js';
+import type { InboundChange } from './inbound-rules.js';
+import { type BlindApply, RecordMovedError, type RemoteNote } from './record-store.js';
 
 /**
  * The writes an inbound change can make, each one conditional on the record
@@ -19,24 +28,12 @@ import { type RecordData, type RecordsItem, type StoredRecord, aliasFor, localId
  * bookkeeping. Every write also carries the attempt's sync event
  * (`sync_event`), which the `syncLogWriter` stream consumer copies into the
  * sync log: one write per change on the webhook's path.
+ *
+ * These are the writes of `dynamoRecordStore` (`dynamo-record-store.ts`),
+ * the DynamoDB implementation of the `InboundRecordStore` port.
  */
-export class RecordMovedError extends Error {
-  override name = 'RecordMovedError';
-  /** What the key held when the condition failed, when DynamoDB said (a create that met a record or an alias). */
-  constructor(
-    message: string,
-    readonly found?: { readonly item: RecordsItem | undefined },
-  ) {
-    super(message);
-  }
-}
 
-
-/** A refused write: its condition failed, or (a link) its transaction was cancelled. */
-const isRefused = (error: unknown): boolean =>
-  isConditionFailure(error) || (error as Error).name === 'TransactionCanceledException';
-
-/** Runs a conditional write, turning a failed condition into {@link RecordMovedError}. */
+/** Runs a conditional write, turning a refusal (a failed condition, a cancelled link transaction) into {@link RecordMovedError}. */
 const guarded = async <T>(write: () => Promise<T>): Promise<T> => {
   try {
     return await write();
@@ -51,7 +48,10 @@ const unchangedSince = (record: StoredRecord) => ({
   expression:
     '#version = :readVersion AND ' +
     (record.remote_updated_at ? 'remote_updated_at = :readRemote' : 'attribute_not_exists(remote_updated_at)'),
-  values: { ':readVersion': record.version, ...(record.remote_updated_at ? { ':readRemote': record.remote_updated_at } : {}) },
+  values: {
+    ':readVersion': record.version,
+    ...(record.remote_updated_at ? { ':readRemote': record.remote_updated_at } : {}),
+  },
 });
 
 /**
@@ -81,9 +81,13 @@ const writeLinked = async (
     ExpressionAttributeNames: update.names,
     ExpressionAttributeValues: { ...update.values, ':ext': change.externalId, ':source': change.source },
   };
-  const linking = record.external_id === undefined;
-  const alias = linking ? aliasFor(change.recordType, record.record_id, change.source, change.externalId, now) : undefined;
-  await guarded(() => updateLinking(command, alias));
+  // A record that stands at the id's derived key itself (one of ours, typed in under that id) needs no
+  // alias there: the id finds it directly, and a transaction may not write one item twice.
+  const alias =
+    record.external_id === undefined
+      ? aliasFor(change.recordType, record.record_id, change.source, change.externalId, now)
+      : undefined;
+  await guarded(() => updateLinking(command, alias?.pk === record.pk ? undefined : alias));
 };
 
 /** The fields that link a record to the source's id (`:ext`, `:source` are set by {@link writeLinked}). */
@@ -133,7 +137,9 @@ const createFromRemote = async (
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    throw new RecordMovedError('The record was created while the change was applied', { item: itemOfFailure<RecordsItem>(error) });
+    throw new RecordMovedError('The record was created while the change was applied', {
+      item: itemOfFailure<RecordsItem>(error),
+    });
   }
   return item;
 };
@@ -177,65 +183,40 @@ const applyRemote = async (
   });
 };
 
-/** What {@link applyRemoteBlind} did: applied, or what the key held when the condition failed (a record, an alias, nothing). */
-export type BlindApply = { readonly applied: true } | { readonly applied: false; readonly found: RecordsItem | undefined };
-
 /**
  * The update path with no read before it: applies the change's fields to the
  * record whose id derives from the source's, in one conditional write that
- * holds only where {@link decideInbound} would answer `apply`: the record is
- * linked to this id, not deleted, has no pending local change and no pushed
- * values to recognise, the change is newer than the last one applied, and it
- * changes at least one field. Anything else fails the condition, and what
- * the key held comes back with the failure (strongly consistent), to be
- * decided on the usual way. Fields are set one by one (`data.email`), which
- * is the same merge as {@link applyRemote}'s. The change must carry a field.
+ * holds only where the apply rule does (`apply-rule.ts`: the condition and
+ * the clauses {@link decideInbound} checks, side by side). Anything else
+ * fails the condition, and what the key held comes back with the failure
+ * (strongly consistent), to be decided on the usual way. Fields are set one
+ * by one (`data.email`), which is the same merge as {@link applyRemote}'s.
+ * The change must carry a field.
  */
 const applyRemoteBlind = async (change: InboundChange, now: string, event: CarriedSyncEvent): Promise<BlindApply> => {
-  const fields = Object.entries(change.data).filter(([, value]) => value !== undefined);
-  const names: Record<string, string> = { '#data': 'data', '#version': 'version' };
-  const values: Record<string, unknown> = {
-    ':ext': change.externalId,
-    ':ms': Date.parse(change.timestamp),
-    ':one': 1,
-    ':source': change.source,
-    ':now': now,
-    ':ts': change.timestamp,
-    ':delivery': change.deliveryId,
-    ':synced': 'synced',
-    ':event': encodeSyncEvent(event),
-  };
-  const sets: string[] = [];
-  const agrees: string[] = [];
-  fields.forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:f${i}`] = value;
-    sets.push(`#data.#f${i} = :f${i}`);
-    // As agreesWith in inbound-rules.ts: null agrees with a field we lack. A comparison with a
-    // missing attribute is false, so a non-null value we lack does not agree (addsFields).
-    agrees.push(value === null ? `attribute_not_exists(#data.#f${i}) OR #data.#f${i} = :f${i}` : `#data.#f${i} = :f${i}`);
-  });
-  // DynamoDB refuses redundant parentheses: an OR is wrapped only when it stands among others.
-  const agreement = agrees.length === 1 ? agrees[0] : agrees.map((term) => (term.includes(' OR ') ? `(${term})` : term)).join(' AND ');
+  const condition = blindApplyCondition(change);
+  const sets = condition.fields.map((field) => `${field.path} = ${field.value}`);
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: tableName('records'),
         Key: { pk: recordKey(change.recordType, localIdFor(change.source, change.externalId)) },
-        ConditionExpression: [
-          'external_id = :ext AND synced_version = #version AND remote_ms < :ms',
-          'attribute_not_exists(deleted_at) AND attribute_not_exists(pushed_data)',
-          // Not an echo: some field differs. One NOT over the conjunction keeps the expression short,
-          // which is what DynamoDB Local's cost follows.
-          `NOT (${agreement})`,
-        ].join(' AND '),
+        ConditionExpression: condition.expression,
         UpdateExpression: [
           `SET ${sets.join(', ')}, #version = #version + :one, synced_version = #version + :one, origin = :source,`,
           'updated_at = :now, synced_at = :now, remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery,',
           'sync_status = :synced, sync_event = :event REMOVE base_data, conflict_id',
         ].join(' '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeNames: condition.names,
+        ExpressionAttributeValues: {
+          ...condition.values,
+          ':one': 1,
+          ':source': change.source,
+          ':now': now,
+          ':ts': change.timestamp,
+          ':synced': 'synced',
+          ':event': encodeSyncEvent(event),
+        },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
@@ -256,7 +237,7 @@ const noteRemote = async (
   change: InboundChange,
   now: string,
   event: CarriedSyncEvent,
-  status: { readonly syncStatus: string; readonly acknowledge?: boolean; readonly conflictId?: string },
+  status: RemoteNote,
 ): Promise<void> => {
   const guard = unchangedSince(record);
   await writeLinked(record, change, now, {
@@ -283,7 +264,12 @@ const noteRemote = async (
 };
 
 /** Notes on the record a change we did not apply (stale), without a condition: it changes no data. */
-const noteSkipped = async (record: StoredRecord, outcome: string, now: string, event: CarriedSyncEvent): Promise<void> => {
+const noteSkipped = async (
+  record: StoredRecord,
+  outcome: string,
+  now: string,
+  event: CarriedSyncEvent,
+): Promise<void> => {
   await dynamo().send(
     new UpdateCommand({
       TableName: tableName('records'),

@@ -17,9 +17,8 @@ export interface RecordUpdate {
  * Sends `update`; with `alias`, puts the alias in the same transaction, on
  * condition that its key is free or already points at the same record.
  * Both inbound linking (matched by email or name) and the outbound
- * write-back link a record this way. A refused condition surfaces as
- * `ConditionalCheckFailedException` alone, or as `TransactionCanceledException`
- * whose `CancellationReasons` are in this order: the update, then the alias.
+ * write-back link a record this way. A refusal is read with `refusalOf()`
+ * (`kernel/aws/condition-failure.ts`): item 0 is the update, item 1 the alias.
  *
  * @example
  * await updateLinking(update, aliasFor('contact', 'c-42', 'crm', '003A', now));

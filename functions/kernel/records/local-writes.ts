@@ -2,17 +2,9 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../aws/condition-failure.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
-import { HttpError } from '../http/responses.js';
 import { type Origin, type RecordData, type StoredRecord, isAlias, matchKeyOf, recordKey } from './record.js';
+import { RecordIsAliasError } from './record-errors.js';
 import { getItem } from './record-reads.js';
-
-/** A local write to the key of a vendor id's alias: it would turn a pointer into a record. */
-class RecordIsAliasError extends HttpError {
-  constructor(type: string, id: string, target: string) {
-    super(409, `${type} ${id} is an alias of ${type} ${target} (the vendor id it derives from is linked there); write to ${target}`);
-    this.name = 'RecordIsAliasError';
-  }
-}
 
 /**
  * Writes a local change, as an internal app writing to the table would: the
@@ -23,6 +15,11 @@ class RecordIsAliasError extends HttpError {
  * data in `base_data` for a later three-way merge. Both branches are single
  * conditional writes, so two concurrent writers never lose each other's
  * version bump.
+ *
+ * @throws RecordIsAliasError when the key holds a vendor id's alias.
+ *
+ * @example
+ * await writeLocalRecord('contact', 'c-42', { email: 'ana@example.com' }, 'admin');
  */
 const writeLocalRecord = async (
   type: string,
@@ -80,4 +77,4 @@ const writeLocalRecord = async (
   throw new Error(`Could not write ${type}/${id}: the record kept changing between attempts`);
 };
 
-export { writeLocalRecord, RecordIsAliasError };
+export { writeLocalRecord };

@@ -1,29 +1,32 @@
 import { logger } from '../observability.js';
-import { isConditionFailure } from '../aws/condition-failure.js';
+import { refusalOf } from '../aws/condition-failure.js';
 import { tableName } from '../aws/resource-names.js';
 import { type RecordUpdate, updateLinking } from './linked-update.js';
 import { type RecordAlias, type RecordData, aliasFor, recordKey } from './record.js';
 
-/** Which part of a link transaction refused: the record's condition, or the alias key (taken by another record). */
-type Refusal = 'record' | 'alias';
+/** Which part of a link refused: the record's condition, or the alias key (taken by another record). */
+type LinkRefusal = 'record' | 'alias';
 
-const refusalOf = (error: unknown): Refusal | undefined => {
-  if (isConditionFailure(error)) return 'record';
-  if ((error as Error).name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  // Any other reason (a conflicting transaction, throttling) is not a refusal: let it fail and be retried.
-  if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'alias';
-  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'record';
+/**
+ * The part of the link that refused, by its place in the transaction
+ * ({@link updateLinking}: the update, then the alias). A transaction
+ * cancelled with no condition failed (a conflicting transaction,
+ * throttling) is no refusal: it fails here and the stream retries it.
+ */
+const linkRefusalOf = (error: unknown): LinkRefusal | undefined => {
+  const failed = refusalOf(error)?.failedItems ?? [];
+  if (failed.includes(1)) return 'alias';
+  if (failed.includes(0)) return 'record';
   return undefined;
 };
 
 /** Runs the record update, with the alias put in the same transaction when there is one. */
-const write = async (update: RecordUpdate, alias: RecordAlias | undefined): Promise<Refusal | undefined> => {
+const write = async (update: RecordUpdate, alias: RecordAlias | undefined): Promise<LinkRefusal | undefined> => {
   try {
     await updateLinking(update, alias);
     return undefined;
   } catch (error) {
-    const refusal = refusalOf(error);
+    const refusal = linkRefusalOf(error);
     if (!refusal) throw error;
     return refusal;
   }
@@ -71,7 +74,14 @@ const acknowledgePush = async (ack: {
     ConditionExpression: `#version = :v${link.condition}`,
     UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
     ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':v': ack.version, ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ':synced': 'synced', ...link.values },
+    ExpressionAttributeValues: {
+      ':v': ack.version,
+      ':now': now,
+      ':sync': 'sync',
+      ':pushed': ack.pushed,
+      ':synced': 'synced',
+      ...link.values,
+    },
   };
   // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
   const linkedOnly: RecordUpdate = {
