@@ -1,6 +1,22 @@
+import { SCHEDULE_NAME_PATTERN } from '../functions/kernel/wiring/schedules.js';
 import { checkFilterPattern } from './filter-pattern.js';
 import { parseScheduleExpression } from './schedule-expression.js';
-import type { Topology } from './topology-spec.js';
+import type { TableOperation, Topology } from './topology-spec.js';
+
+/** The table that keeps each schedule's last run. */
+const RUNS_TABLE = 'control';
+/** What the run recorder of every scheduled function calls on it (`functions/kernel/schedules/run-writes.ts`). */
+const RECORDER_OPERATIONS: readonly TableOperation[] = ['UpdateItem'];
+/** What the schedule runner calls on it: it reads the last runs and records a manual run as queued. */
+const RUNNER_OPERATIONS: readonly TableOperation[] = ['GetItem', 'UpdateItem'];
+/**
+ * Bytes of the runner's environment the schedule catalogue (`SCHEDULES`) may
+ * take: Lambda allows 4 KB for all variables together, and the runner's
+ * others (table names, Powertools settings) need about 1 KB.
+ */
+const CATALOGUE_BUDGET_BYTES = 3_072;
+/** The longest physical name CloudFormation generates for a function; the catalogue holds names. */
+const MAX_FUNCTION_NAME = 64;
 
 /**
  * Finds what in a topology cannot be deployed, before anything is built:
@@ -12,8 +28,10 @@ import type { Topology } from './topology-spec.js';
  * on a FIFO source, a bad schedule expression or filter pattern, short
  * table names) and what would break at run time (references to undeclared
  * tables, queues, functions or integrations, duplicate routes, admin routes
- * without the authorizer, a scheduled function that cannot record its
- * runs). Each problem names where it is, so one run lists them all.
+ * without the authorizer, schedules without a schedule runner, a scheduled
+ * function that cannot record its runs, a schedule catalogue too large
+ * for the runner's environment). Each problem names where it is, so one
+ * run lists them all.
  *
  * @example
  * const problems = topologyProblems(topology);
@@ -107,16 +125,63 @@ export const topologyProblems = (topology: Topology): string[] => {
   }
 
   const seenSchedules = new Set<string>();
+  const grants = (fn: string, operations: readonly TableOperation[]): boolean => {
+    const access = topology.functions[fn]?.tables?.[RUNS_TABLE] ?? [];
+    return operations.every((operation) => access.includes(operation));
+  };
   for (const schedule of topology.schedules) {
     const where = `schedule ${schedule.name}`;
     needFunction(schedule.function, where);
     if (seenSchedules.has(schedule.name)) problems.push(`${where} is declared twice.`);
     seenSchedules.add(schedule.name);
+    if (!SCHEDULE_NAME_PATTERN.test(schedule.name)) {
+      problems.push(`${where}: a name is 1 to 64 letters, digits, ".", "_" or "-" (it is part of an admin URL).`);
+    }
     try {
       parseScheduleExpression(schedule.expression);
     } catch (error) {
       problems.push(`${where}: ${(error as Error).message}`);
     }
+    if (has(topology.functions, schedule.function) && !grants(schedule.function, RECORDER_OPERATIONS)) {
+      problems.push(
+        `${where}: function ${schedule.function} cannot record its runs; declare ${RUNS_TABLE}: [${RECORDER_OPERATIONS.map((o) => `'${o}'`).join(', ')}] in its tables.`,
+      );
+    }
+  }
+  problems.push(...scheduleRunnerProblems(topology, grants));
+  return problems;
+};
+
+/**
+ * The schedule runner (the function behind `/admin/schedules`): declared
+ * when schedules exist, able to read and write the runs, not scheduled
+ * itself (its catalogue names the scheduled functions, so a scheduled runner
+ * would name itself, a circular reference CloudFormation refuses), and with
+ * a catalogue that fits in its environment.
+ */
+const scheduleRunnerProblems = (topology: Topology, grants: (fn: string, operations: readonly TableOperation[]) => boolean): string[] => {
+  const runner = topology.scheduleRunner;
+  if (runner === undefined) {
+    return topology.schedules.length > 0 ? ['schedules need a schedule runner; set `scheduleRunner` on a fragment.'] : [];
+  }
+  const where = `the schedule runner ${runner}`;
+  if (!Object.hasOwn(topology.functions, runner)) return [`${where}: function "${runner}" is not declared.`];
+  const problems: string[] = [];
+  if (!grants(runner, RUNNER_OPERATIONS)) {
+    problems.push(
+      `${where} cannot read and record runs; declare ${RUNS_TABLE}: [${RUNNER_OPERATIONS.map((o) => `'${o}'`).join(', ')}] in its tables.`,
+    );
+  }
+  if (topology.schedules.some((schedule) => schedule.function === runner)) {
+    problems.push(`${where} cannot be scheduled itself: its catalogue would name its own function.`);
+  }
+  const catalogue = JSON.stringify(
+    topology.schedules.map((s) => ({ name: s.name, expression: s.expression, function: 'x'.repeat(MAX_FUNCTION_NAME) })),
+  );
+  if (Buffer.byteLength(catalogue) > CATALOGUE_BUDGET_BYTES) {
+    problems.push(
+      `${where}: the schedule catalogue may take up to ${Buffer.byteLength(catalogue)} bytes of its environment, over the ${CATALOGUE_BUDGET_BYTES} it has (Lambda allows 4 KB in all).`,
+    );
   }
   return problems;
 };

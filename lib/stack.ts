@@ -1,11 +1,13 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { SCHEDULES_ENV, type ScheduleCatalogueEntry, scheduleDetail } from '../functions/kernel/wiring/schedules.js';
 import { IntegrationSecret } from './constructs/integration-secret.js';
 import { SyncFunction } from './constructs/sync-function.js';
 import { SyncHttpApi } from './constructs/sync-http-api.js';
@@ -179,6 +181,7 @@ export class SyncToolsStack extends Stack {
         schedule: events.Schedule.expression(schedule.expression),
         targets: [
           new targets.LambdaFunction(fn, {
+            event: scheduledEventInput(schedule.name),
             retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
             // A run that could not start within the hour is stale; the next one will do.
             maxEventAge: Duration.hours(1),
@@ -186,6 +189,29 @@ export class SyncToolsStack extends Stack {
           }),
         ],
       });
+    }
+
+    if (topology.scheduleRunner !== undefined) {
+      // The runner lists the schedules and runs one now: it learns them from its environment (Lambda
+      // code never imports the topology) and may invoke exactly the scheduled functions.
+      const runner = lookup(this.functions, topology.scheduleRunner, 'the schedule runner').function;
+      const catalogue: ScheduleCatalogueEntry[] = topology.schedules.map((schedule) => ({
+        name: schedule.name,
+        expression: schedule.expression,
+        function: lookup(this.functions, schedule.function, `schedule ${schedule.name}`).function.functionName,
+      }));
+      runner.addEnvironment(SCHEDULES_ENV, this.toJsonString(catalogue));
+      const scheduled = [...new Set(topology.schedules.map((schedule) => schedule.function))];
+      if (scheduled.length > 0) {
+        // Not `grantInvoke`: it adds every version and alias (`<arn>:*`), a wildcard cdk-nag rightly
+        // flags; the runner invokes the unqualified function ($LATEST) only, so exactly the ARNs.
+        runner.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['lambda:InvokeFunction'],
+            resources: scheduled.map((name) => lookup(this.functions, name, `schedule of ${name}`).function.functionArn),
+          }),
+        );
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API (webhooks, /health, /admin).' });
@@ -199,6 +225,27 @@ export class SyncToolsStack extends Stack {
     acknowledgeNagFindings(this);
   }
 }
+
+/**
+ * What a schedule's rule sends its function: the scheduled event EventBridge
+ * would send anyway, field by field, plus a detail naming the schedule and
+ * the run (the event's id), because the function cannot tell its schedule
+ * from the rule's generated physical name. Manual runs and the offline
+ * scheduler send the same shape (`functions/kernel/schedules/schedule-event.ts`).
+ */
+const scheduledEventInput = (schedule: string): events.RuleTargetInput =>
+  events.RuleTargetInput.fromObject({
+    version: events.EventField.fromPath('$.version'),
+    id: events.EventField.eventId,
+    'detail-type': events.EventField.detailType,
+    source: events.EventField.source,
+    account: events.EventField.account,
+    time: events.EventField.time,
+    region: events.EventField.region,
+    // Unquoted in the template, so EventBridge inserts the array itself (the rule's ARN).
+    resources: events.EventField.fromPath('$.resources'),
+    detail: scheduleDetail(schedule, 'schedule', events.EventField.eventId),
+  });
 
 /** Who invokes each function, from routes, consumers and schedules. */
 const invocationsOf = (topology: Topology): Map<string, Set<Invocation>> => {

@@ -168,6 +168,12 @@ export interface Topology {
   readonly integrations: Readonly<Record<string, IntegrationSpec>>;
   /** The function that authorizes `auth: 'admin'` routes; required when such routes exist. */
   readonly authorizer?: string;
+  /**
+   * The function that lists the schedules and runs one now (the admin API);
+   * required when schedules exist. The stack gives it the schedule catalogue
+   * (`SCHEDULES`) and leave to invoke each scheduled function.
+   */
+  readonly scheduleRunner?: string;
 }
 
 /**

@@ -19,7 +19,7 @@ const fragments: readonly TopologyFragment[] = [kernelTopology, platformTopology
 /**
  * Merges fragments into one topology. Names are global, so a table, queue,
  * function, integration, route or schedule declared by two fragments is an
- * error naming both, as is a second authorizer.
+ * error naming both, as is a second authorizer or schedule runner.
  *
  * @example
  * const topology = mergeTopology([kernelTopology, platformTopology, crmTopology]);
@@ -55,11 +55,20 @@ const mergeTopology = (parts: readonly TopologyFragment[]): Topology => {
     queueConsumers: lists((part) => part.queueConsumers),
     schedules: lists((part) => part.schedules),
   };
-  const authorizers = parts.filter((part) => part.authorizer !== undefined);
-  if (authorizers.length > 1) problems.push(`the authorizer is declared by ${authorizers.map((p) => p.name).join(' and ')}`);
+  // The authorizer and the schedule runner are one function each: at most one fragment names it.
+  const single = (kind: string, pick: (part: TopologyFragment) => string | undefined): string | undefined => {
+    const declaring = parts.filter((part) => pick(part) !== undefined);
+    if (declaring.length > 1) problems.push(`the ${kind} is declared by ${declaring.map((p) => p.name).join(' and ')}`);
+    return declaring[0] === undefined ? undefined : pick(declaring[0]);
+  };
+  const authorizer = single('authorizer', (part) => part.authorizer);
+  const scheduleRunner = single('schedule runner', (part) => part.scheduleRunner);
   if (problems.length > 0) throw new Error(`The topology fragments do not merge:\n- ${problems.join('\n- ')}`);
-  const authorizer = authorizers[0]?.authorizer;
-  return authorizer === undefined ? topology : { ...topology, authorizer };
+  return {
+    ...topology,
+    ...(authorizer === undefined ? {} : { authorizer }),
+    ...(scheduleRunner === undefined ? {} : { scheduleRunner }),
+  };
 };
 
 /** The whole topology, as one value. */

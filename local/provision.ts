@@ -6,6 +6,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { SCHEDULES_ENV, type ScheduleCatalogueEntry } from '../functions/kernel/wiring/schedules.js';
 import type { EngineClients } from './engine-clients.js';
 import type { EngineEndpoints } from './engines.js';
 import type { RuntimeLog } from './log.js';
@@ -172,23 +173,40 @@ const provisionResources = async (plan: OfflinePlan, options: ProvisionOptions):
 /** Values the offline engines accept; fixed, so the SDK never looks for real credentials. */
 const OFFLINE_ACCESS_KEY = 'offline';
 
+/** What the runtime adds beyond the engines: its own Lambda API and the physical names of functions. */
+interface RuntimeEndpoints {
+  /** Prefix of physical names, functions' included. Default none. */
+  readonly namePrefix?: string;
+  /** URL of the runtime's Lambda API (`local/lambda-api.ts`), when it runs one. */
+  readonly lambda?: string;
+}
+
 /**
  * The environment handlers need to find what was provisioned, exactly as
  * the CDK stack sets it on Lambda (`RECORDS_TABLE`, `OUTBOUND_QUEUE_URL`,
- * ...), plus the endpoint variables the AWS SDK reads by itself:
- * `AWS_ENDPOINT_URL_<service id>`, where the SES v2 client's service id is
- * "SESv2" (hence `AWS_ENDPOINT_URL_SESV2`, not `..._SES`) and Streams' is
- * "DynamoDB Streams".
+ * `SCHEDULES` with functions by physical name, ...), plus the endpoint
+ * variables the AWS SDK reads by itself: `AWS_ENDPOINT_URL_<service id>`,
+ * where the SES v2 client's service id is "SESv2" (hence
+ * `AWS_ENDPOINT_URL_SESV2`, not `..._SES`), Streams' is "DynamoDB Streams"
+ * and Lambda's is "Lambda". On Lambda each function gets only its own
+ * variables; offline they share one process, so every handler sees all.
  *
  * @example
- * Object.assign(process.env, offlineEnvironment(plan, resources, endpoints, 'us-east-1'));
+ * Object.assign(process.env, offlineEnvironment(plan, resources, endpoints, 'us-east-1', { lambda: api.url }));
  */
 const offlineEnvironment = (
   plan: OfflinePlan,
   resources: ProvisionedResources,
   endpoints: EngineEndpoints,
   region: string,
+  runtime: RuntimeEndpoints = {},
 ): Record<string, string> => {
+  const namePrefix = runtime.namePrefix ?? '';
+  const catalogue: ScheduleCatalogueEntry[] = plan.schedules.map((schedule) => ({
+    name: schedule.name,
+    expression: schedule.expression,
+    function: `${namePrefix}${schedule.function}`,
+  }));
   const env: Record<string, string> = {
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: OFFLINE_ACCESS_KEY,
@@ -197,6 +215,8 @@ const offlineEnvironment = (
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    ...(runtime.lambda ? { AWS_ENDPOINT_URL_LAMBDA: runtime.lambda } : {}),
+    [SCHEDULES_ENV]: JSON.stringify(catalogue),
   };
   for (const table of plan.tables) {
     const provisioned = resources.tables[table.name];
@@ -212,4 +232,11 @@ const offlineEnvironment = (
 };
 
 export { offlineEnvironment, provisionResources };
-export type { ProvisionedQueue, ProvisionedQueueEndpoint, ProvisionedResources, ProvisionedTable, ProvisionOptions };
+export type {
+  ProvisionedQueue,
+  ProvisionedQueueEndpoint,
+  ProvisionedResources,
+  ProvisionedTable,
+  ProvisionOptions,
+  RuntimeEndpoints,
+};

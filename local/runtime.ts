@@ -6,6 +6,7 @@ import { createEngineClients, type EngineClients } from './engine-clients.js';
 import { type EngineEndpoints, type EnginePorts, type RunningEngines, startEngines } from './engines.js';
 import { type Gateway, startGateway } from './gateway.js';
 import { createInvoker, type InvocationResult } from './invoke.js';
+import { type LambdaApi, startLambdaApi } from './lambda-api.js';
 import { createRuntimeLog, type LogLevel, type RuntimeLog } from './log.js';
 import { type OfflinePlan, planOffline } from './plan.js';
 import { offlineEnvironment, type ProvisionedResources, provisionResources } from './provision.js';
@@ -54,7 +55,7 @@ interface OfflineStack {
   readonly environment: Readonly<Record<string, string>>;
   /** Invokes a function directly with any event, as `aws lambda invoke` would. */
   invoke(functionName: string, event: unknown): Promise<InvocationResult>;
-  /** Fires a schedule now. */
+  /** Fires a schedule now, with the event its rule would send (trigger `schedule`). */
   triggerSchedule(name: string): Promise<InvocationResult>;
   /** Stops the API, pollers and scheduler, and the engines if this stack started them. */
   stop(): Promise<void>;
@@ -66,9 +67,9 @@ const OFFLINE_ACCOUNT_ID = '000000000000';
 
 /**
  * Starts the offline stack: engines (or the ones given), tables and queues
- * from the plan, the environment handlers read, stream and queue pollers,
- * schedules, and the HTTP API. Everything is wired from `planOffline`'s
- * output, the same value tests compare with the CDK template.
+ * from the plan, Lambda's Invoke API, the environment handlers read, stream
+ * and queue pollers, schedules, and the HTTP API. Everything is wired from
+ * `planOffline`'s output, the same value tests compare with the CDK template.
  *
  * Handlers run in this process and read `process.env`, so one process runs
  * one stack at a time.
@@ -108,7 +109,29 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
     cleanup.push(() => clients.destroy());
 
     const resources = await provisionResources(plan, { clients, endpoints, namePrefix, log });
-    const environment = { ...options.env, ...offlineEnvironment(plan, resources, endpoints, region) };
+
+    const invoker = createInvoker({
+      functions: plan.functions,
+      root: options.root ?? REPOSITORY_ROOT,
+      region,
+      accountId,
+      namePrefix,
+      log,
+    });
+    // Lambda's Invoke API, for handlers that invoke a function (the admin API runs a schedule now).
+    const lambdaApi: LambdaApi = await startLambdaApi({
+      invoker,
+      functions: plan.functions.map((fn) => fn.name),
+      namePrefix,
+      region,
+      accountId,
+      log,
+    });
+
+    const environment = {
+      ...options.env,
+      ...offlineEnvironment(plan, resources, endpoints, region, { namePrefix, lambda: lambdaApi.url }),
+    };
     const previous = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
     Object.assign(process.env, environment);
     // Handlers' clients are cached per process; drop any made before this environment.
@@ -120,15 +143,8 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
       }
       resetAwsClients();
     });
-
-    const invoker = createInvoker({
-      functions: plan.functions,
-      root: options.root ?? REPOSITORY_ROOT,
-      region,
-      accountId,
-      namePrefix,
-      log,
-    });
+    // Closed before the environment is restored: the runs it started in the background still need it.
+    cleanup.push(() => lambdaApi.close());
 
     const streamPollers: StreamPoller[] = [];
     cleanup.push(() => Promise.all(streamPollers.map((p) => p.stop())).then(() => undefined));

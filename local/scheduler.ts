@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ScheduledEvent } from 'aws-lambda';
+import { type ScheduleEvent, scheduleEvent } from '../functions/kernel/schedules/schedule-event.js';
 import type { InvocationResult, Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
 import type { PlannedSchedule } from './plan.js';
@@ -31,23 +31,31 @@ interface Scheduler {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The event EventBridge sends for a scheduled rule. `time` is the scheduled
- * minute, without milliseconds, as EventBridge writes it.
+ * The event a schedule's rule sends its function on AWS (`lib/stack.ts`
+ * builds it from EventBridge's own fields): a "Scheduled Event" whose
+ * detail names the schedule and the run, the run id being the event id.
+ * `time` is the scheduled minute, without milliseconds, as EventBridge
+ * writes it.
  *
  * @example
- * scheduledEvent('nightly-reconcile', new Date(), 'us-east-1', '000000000000');
+ * scheduledEvent('t1a2b-nightly-reconcile', new Date(), 'us-east-1', '000000000000', 'nightly-reconcile');
  */
-const scheduledEvent = (ruleName: string, at: Date, region: string, accountId: string): ScheduledEvent => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: accountId,
-  time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region,
-  resources: [`arn:aws:events:${region}:${accountId}:rule/${ruleName}`],
-  detail: {},
-});
+const scheduledEvent = (
+  ruleName: string,
+  at: Date,
+  region: string,
+  accountId: string,
+  schedule: string = ruleName,
+): ScheduleEvent =>
+  scheduleEvent({
+    schedule,
+    trigger: 'schedule',
+    runId: randomUUID(),
+    at,
+    region,
+    account: accountId,
+    resources: [`arn:aws:events:${region}:${accountId}:rule/${ruleName}`],
+  });
 
 /**
  * Runs the plan's schedules in this process. Each run invokes its function
@@ -67,7 +75,8 @@ const startScheduler = (options: SchedulerOptions): Scheduler => {
   let stopped = false;
 
   const fire = (schedule: PlannedSchedule, at: Date): Promise<InvocationResult> => {
-    const event = scheduledEvent(`${options.namePrefix}${schedule.name}`, at, options.region, options.accountId);
+    const ruleName = `${options.namePrefix}${schedule.name}`;
+    const event = scheduledEvent(ruleName, at, options.region, options.accountId, schedule.name);
     const run = options.invoker.invoke(schedule.function, event, 'schedule');
     running.add(run);
     void run.finally(() => running.delete(run));

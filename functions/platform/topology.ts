@@ -24,7 +24,7 @@ const functions = {
     entry: 'functions/platform/admin/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { records: ['GetItem', 'UpdateItem'], syncLog: ['Query'], conflicts: ['Query'] },
+    tables: { records: ['GetItem', 'UpdateItem'], syncLog: ['Query'], conflicts: ['Query'], control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
   },
   dispatcher: {
     description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',
@@ -69,6 +69,8 @@ export const platformTopology = {
   functions,
   routes,
   authorizer: 'adminAuthorizer',
+  // The admin API lists the schedules and runs one now (GET /admin/schedules, POST .../run).
+  scheduleRunner: 'admin',
   streamConsumers: [
     {
       ...streamConsumerDefaults,

@@ -28,7 +28,8 @@ describe('Offline runtime: schedules', () => {
     expect(event).toMatchObject({
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
-      detail: {},
+      // The schedule's name and the run, as the rule's target input carries them on AWS.
+      detail: { schedule: 'tick', trigger: 'schedule', run_id: event?.id },
       resources: [expect.stringMatching(/^arn:aws:events:us-east-1:\d{12}:rule\/t[0-9a-f]{6}-tick$/)],
     });
   });

@@ -35,6 +35,15 @@ describe('Function: planOffline()', () => {
         ttlAttribute: 'expires_at',
         indexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'pk', projection: 'ALL' }],
       },
+      {
+        name: 'control',
+        envName: 'CONTROL_TABLE',
+        partitionKey: 'pk',
+        sortKey: 'sk',
+        billingMode: 'PAY_PER_REQUEST',
+        ttlAttribute: 'expires_at',
+        indexes: [],
+      },
     ]);
     expect(plan.queues.find((q) => q.name === 'ordered')).toEqual({
       name: 'ordered',

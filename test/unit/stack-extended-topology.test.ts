@@ -24,7 +24,7 @@ const extended: Topology = {
       entry: 'functions/platform/health/handler.ts',
       memoryMb: 256,
       timeoutSeconds: 120,
-      tables: { syncLog: ['Query'] },
+      tables: { syncLog: ['Query'], control: ['UpdateItem'] },
       queues: { outbound: 'send' },
     },
   },

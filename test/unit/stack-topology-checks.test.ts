@@ -90,7 +90,14 @@ describe('Function: topologyProblems()', () => {
 
   it.each(['every 5 minutes', '*/15 * * * *'])('refuses the schedule expression %s', (expression) => {
     // Prepare
-    const broken: Topology = { ...base, schedules: [{ name: 'bad', function: 'health', expression }] };
+    const health = base.functions.health;
+    if (!health) throw new Error('the project topology has no health function');
+    const broken: Topology = {
+      ...base,
+      // A job that can record its runs, so the expression is the only problem.
+      functions: { ...base.functions, job: { ...health, tables: { control: ['UpdateItem'] } } },
+      schedules: [{ name: 'bad', function: 'job', expression }],
+    };
 
     // Act
     const problems = topologyProblems(broken);
