@@ -1,6 +1,102 @@
-import type { AdminRoutes } from './admin-route.js';
+import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { HttpError, json } from '../../kernel/http/responses.js';
+import { logger } from '../../kernel/observability.js';
+import { effectiveSettings } from '../../kernel/settings/settings-changes.js';
+import { listSettingsHistory } from '../../kernel/settings/settings-history.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, settingsUpdateSchema } from '../../kernel/settings/settings-schema.js';
+import { SettingsBusyError, updateSettings } from '../../kernel/settings/settings-store.js';
+import { getStoredSettings } from '../../kernel/settings/stored-settings.js';
+import * as z from '../../kernel/validation.js';
+import { type AdminRoutes, readJsonBody } from './admin-route.js';
 
-/** GET /admin/settings, PUT /admin/settings, GET /admin/settings/history: not built yet (scaffold). */
-const settingsRoutes: AdminRoutes = {};
+/**
+ * The run-time settings, read and changed by an operator: the settings in
+ * force with their defaults, a change of some keys, and the audit of every
+ * change. Reads here bypass the functions' 30 s cache: the operator sees
+ * what is stored the moment it is written.
+ */
+const DEFAULT_HISTORY_LIMIT = 100;
+const MAX_HISTORY_LIMIT = 1000;
+
+const historyQuery = z.object({
+  key: z.optional(z.enum(SETTING_KEYS)),
+  limit: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')),
+      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(MAX_HISTORY_LIMIT))),
+    ),
+    DEFAULT_HISTORY_LIMIT,
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(300))),
+});
+
+/** An audit sort key: `<ISO time>#<version, 10 digits>#<setting>`. */
+const AUDIT_SORT_KEY = /^\d{4}-\d\d-\d\dT[\d:.]+Z#\d{10}#[a-z_]+$/;
+
+/** The cursor is the sort key of the last entry served, encoded so clients treat it as opaque. */
+const encodeCursor = (after: string): string => Buffer.from(JSON.stringify({ after })).toString('base64url');
+
+const decodeCursor = (cursor: string): string => {
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof after === 'string' && AUDIT_SORT_KEY.test(after)) return after;
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw new HttpError(400, 'Invalid query: cursor is not one this API gave out');
+};
+
+/**
+ * `GET /admin/settings`, `PUT /admin/settings` and
+ * `GET /admin/settings/history`, merged into the admin API's routes.
+ *
+ * @example
+ * const routes: AdminRoutes = { ...recordRoutes, ...settingsRoutes, ...scheduleRoutes };
+ */
+const settingsRoutes: AdminRoutes = {
+  'GET /admin/settings': async () => {
+    const stored = await getStoredSettings();
+    const { settings, invalidKeys } = effectiveSettings(stored.values);
+    if (invalidKeys.length > 0) logger.warn('stored settings the schema refuses are ignored', { keys: invalidKeys });
+    return json(200, {
+      settings,
+      defaults: DEFAULT_SETTINGS,
+      version: stored.version,
+      updated_at: stored.updated_at ?? null,
+    });
+  },
+  'PUT /admin/settings': async (event) => {
+    const update = parseOr400(settingsUpdateSchema, readJsonBody(event), 'settings');
+    if (Object.keys(update).length === 0) {
+      throw new HttpError(400, `Invalid settings: name at least one setting to change (${SETTING_KEYS.join(', ')})`);
+    }
+    try {
+      const result = await updateSettings(update, { requestId: event.requestContext?.requestId });
+      const changed = result.changes.map((change) => change.key);
+      if (changed.length > 0) logger.info('settings changed', { keys: changed, version: result.version });
+      return json(200, {
+        settings: result.settings,
+        changed,
+        version: result.version,
+        updated_at: result.updated_at ?? null,
+      });
+    } catch (error) {
+      if (error instanceof SettingsBusyError) throw new HttpError(409, error.message);
+      throw error;
+    }
+  },
+  'GET /admin/settings/history': async (event) => {
+    const { key, limit, cursor } = parseOr400(historyQuery, event.queryStringParameters ?? {}, 'query');
+    const page = await listSettingsHistory({
+      limit,
+      ...(key ? { key } : {}),
+      ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
+    });
+    return json(200, {
+      items: page.items,
+      ...(page.nextAfter === undefined ? {} : { cursor: encodeCursor(page.nextAfter) }),
+    });
+  },
+};
 
 export { settingsRoutes };
