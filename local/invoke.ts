@@ -76,27 +76,37 @@ const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : 
  * "Task timed out" failure; it cannot be killed in-process, so its late
  * result is ignored.
  *
+ * Like Lambda, a function runs one invocation at a time per execution
+ * environment, and concurrent invocations get environments of their own:
+ * here, instances of the entry module of their own (the entry imported
+ * again under a query string), so module-level state such as a Powertools
+ * batch processor, which holds the batch being processed, is never shared
+ * by two invocations at once. The modules the entry imports are shared.
+ * An environment whose invocation timed out is never reused.
+ *
  * @example
  * const invoker = createInvoker({ functions: plan.functions, root, region, accountId, namePrefix: '', log });
  * const result = await invoker.invoke('health', event, 'direct');
  */
 const createInvoker = (options: InvokerOptions): Invoker => {
   const specs = new Map(options.functions.map((spec) => [spec.name, spec]));
-  const modules = new Map<string, Promise<Handler>>();
+  /** Handlers of the environments not running an invocation, by entry. */
+  const idle = new Map<string, Handler[]>();
+  const environments = new Map<string, number>();
 
-  const load = (spec: PlannedFunction): Promise<Handler> => {
-    let loading = modules.get(spec.entry);
-    if (!loading) {
-      loading = import(pathToFileURL(resolve(options.root, spec.entry)).href).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function')
-          throw new Error(`${spec.entry} does not export a function named "handler"`);
-        return module.handler as Handler;
-      });
-      // A failed import (a syntax error being fixed) is retried on the next call.
-      loading.catch(() => modules.delete(spec.entry));
-      modules.set(spec.entry, loading);
-    }
-    return loading;
+  /** A new execution environment. A failed import (a syntax error being fixed) is retried on the next call. */
+  const load = async (spec: PlannedFunction): Promise<Handler> => {
+    const index = environments.get(spec.entry) ?? 0;
+    environments.set(spec.entry, index + 1);
+    const url = pathToFileURL(resolve(options.root, spec.entry)).href;
+    const module = (await import(index === 0 ? url : `${url}?environment=${index}`)) as { handler?: unknown };
+    if (typeof module.handler !== 'function')
+      throw new Error(`${spec.entry} does not export a function named "handler"`);
+    return module.handler as Handler;
+  };
+  const acquire = async (spec: PlannedFunction): Promise<Handler> => idle.get(spec.entry)?.pop() ?? load(spec);
+  const release = (spec: PlannedFunction, handler: Handler): void => {
+    idle.set(spec.entry, [...(idle.get(spec.entry) ?? []), handler]);
   };
 
   const functionArn = (functionName: string): string =>
@@ -111,8 +121,9 @@ const createInvoker = (options: InvokerOptions): Invoker => {
     const requestId = context.awsRequestId;
     let timer: NodeJS.Timeout | undefined;
     let result: InvocationResult;
+    let handler: Handler | undefined;
     try {
-      const handler = await load(spec);
+      handler = await acquire(spec);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () =>
@@ -124,7 +135,8 @@ const createInvoker = (options: InvokerOptions): Invoker => {
           Math.max(0, deadline - Date.now()),
         );
       });
-      const value = await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+      const run = handler;
+      const value = await Promise.race([Promise.resolve().then(() => run(event, context)), timeout]);
       result = { ok: true, value, requestId, durationMs: Date.now() - started };
     } catch (thrown) {
       const error = asError(thrown);
@@ -133,6 +145,7 @@ const createInvoker = (options: InvokerOptions): Invoker => {
     } finally {
       clearTimeout(timer);
     }
+    if (handler && !(!result.ok && result.timedOut)) release(spec, handler);
     if (result.ok) {
       options.log.info('invocation succeeded', {
         source,
