@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
+import { type FakeHttpServer, type RecordedRequest, startFakeHttpServer } from '../helpers/fake-http-server.js';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { sendOutboundSentinel } from '../helpers/outbound-sentinel.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -16,11 +17,41 @@ let crm: FakeHttpServer;
 
 const newContactId = () => `c-${randomUUID().slice(0, 8)}`;
 
-const putContact = (id: string, data: Record<string, unknown>) => admin(stack.url, 'PUT', `/admin/records/contact/${id}`, data);
+const putContact = (id: string, data: Record<string, unknown>) =>
+  admin(stack.url, 'PUT', `/admin/records/contact/${id}`, data);
 
 const getContact = (id: string) => admin(stack.url, 'GET', `/admin/records/contact/${id}`);
 
-const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+const SENTINEL_TITLES = ['sentinel-1', 'sentinel-2'];
+const pushedContact = (r: RecordedRequest) => (r.body ?? {}) as { email?: string; title?: string };
+const isSentinelPush = (r: RecordedRequest): boolean => SENTINEL_TITLES.includes(String(pushedContact(r).title));
+
+/**
+ * Proves that the changes under test pushed nothing more (see
+ * test/helpers/outbound-sentinel.ts): two more local edits of the contact,
+ * `title: 'sentinel-1'` then `'sentinel-2'`, each made once the previous
+ * one's push has arrived.
+ *
+ * Why they come after: the records under test (a write-back, a CRM write,
+ * an echo) and the sentinels are writes of the same item, so they sit on
+ * one shard in write order, and crmOutbound puts every push of the contact
+ * in one FIFO group. crmOutbound handles the records of a stream batch
+ * concurrently, and the test has seen no effect of the records under test,
+ * so the first sentinel may share their batch and be queued before them.
+ * The second is written after the first one's push arrived, when that
+ * batch was already running: it lands in a later batch, queued after any
+ * message of the records under test, and its push arrives after theirs.
+ *
+ * Each sentinel is pushed once: a push the records under test made late
+ * would read the contact as it is then (pushes send the record as it is at
+ * send time) and show up as a second call with a sentinel's title.
+ */
+const pushSentinels = async (id: string, data: Record<string, unknown>): Promise<void> => {
+  for (const title of SENTINEL_TITLES) {
+    await putContact(id, { ...data, title });
+    await crm.waitFor((r) => pushedContact(r).title === title && pushedContact(r).email === data.email);
+  }
+};
 
 let createdIds = 0;
 const crmCreates = () => ({ status: 201, body: { id: `crm-${++createdIds}-${randomUUID().slice(0, 4)}` } });
@@ -53,19 +84,36 @@ describe('Outbound: local contact changes reach the CRM', () => {
     const id = newContactId();
     const email = `${id}@example.com`;
     // Act
-    await putContact(id, { first_name: 'Ana', last_name: 'Lima', email, phone: '123', title: 'CTO', source: 'web', company: 'Acme' });
+    await putContact(id, {
+      first_name: 'Ana',
+      last_name: 'Lima',
+      email,
+      phone: '123',
+      title: 'CTO',
+      source: 'web',
+      company: 'Acme',
+    });
     // Assess
     const [create] = await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
     expect(create?.headers.authorization).toBe('Bearer crm-test-key');
-    expect(create?.body).toEqual({ firstName: 'Ana', lastName: 'Lima', email, phone: '123', title: 'CTO', leadSource: 'web' });
+    expect(create?.body).toEqual({
+      firstName: 'Ana',
+      lastName: 'Lima',
+      email,
+      phone: '123',
+      title: 'CTO',
+      leadSource: 'web',
+    });
     const linked = await eventually(async () => {
       const record = await getContact(id);
       return record.body.external_id ? record.body : undefined;
     }, 'the CRM id written back');
     expect(linked).toMatchObject({ external_source: 'crm', synced_version: 1, version: 1, origin: 'sync' });
     expect(linked.synced_at).toEqual(expect.any(String));
-    await settle();
-    expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
+    await pushSentinels(id, { first_name: 'Ana', last_name: 'Lima', email });
+    const calls = crm.requests.filter((r) => (r.body as { email?: string })?.email === email);
+    expect(calls.filter((r) => !isSentinelPush(r))).toHaveLength(1);
+    expect(calls.filter(isSentinelPush).map((r) => pushedContact(r).title)).toEqual(SENTINEL_TITLES);
   });
 
   it('updates a linked contact with PUT to its CRM id', async () => {
@@ -104,10 +152,12 @@ describe('Outbound: local contact changes reach the CRM', () => {
       return r.body.synced_version === 2 ? r.body : undefined;
     }, 'the edit acknowledged');
     expect(record).toMatchObject({ external_id: `crm-slow-${id}`, data: { phone: '999' } });
-    expect(crm.requests.filter((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email)).toHaveLength(1);
+    expect(
+      crm.requests.filter((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email),
+    ).toHaveLength(1);
   });
 
-  it('links, not duplicates, when the CRM\'s own created webhook arrives before our create call returns', async () => {
+  it("links, not duplicates, when the CRM's own created webhook arrives before our create call returns", async () => {
     // Prepare: the CRM holds its answer while it fires its webhook for the new record.
     const id = newContactId();
     const email = `${id}@example.com`;
@@ -118,7 +168,13 @@ describe('Outbound: local contact changes reach the CRM', () => {
     await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
     const webhook = await postSignedWebhook(
       `${stack.url}/webhooks/crm`,
-      { event: 'created', type: 'contact', id: crmId, timestamp: new Date().toISOString(), data: { firstName: 'Early', email, status: 'new' } },
+      {
+        event: 'created',
+        type: 'contact',
+        id: crmId,
+        timestamp: new Date().toISOString(),
+        data: { firstName: 'Early', email, status: 'new' },
+      },
       { secret: TEST_CRM_SECRET },
     );
     // Assess
@@ -129,10 +185,16 @@ describe('Outbound: local contact changes reach the CRM', () => {
     }, 'the record linked and in sync');
     expect(record).toMatchObject({ external_id: crmId, data: { first_name: 'Early', email, status: 'new' } });
     expect((await getContact(`crm-${crmId}`)).status).toBe(404);
-    const conflicts = await admin<{ items: { record_id: string }[] }>(stack.url, 'GET', '/admin/conflicts?status=pending');
+    const conflicts = await admin<{ items: { record_id: string }[] }>(
+      stack.url,
+      'GET',
+      '/admin/conflicts?status=pending',
+    );
     expect(conflicts.body.items.filter((c) => c.record_id === id)).toHaveLength(0);
-    await settle();
-    expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
+    await pushSentinels(id, { first_name: 'Early', email });
+    const calls = crm.requests.filter((r) => (r.body as { email?: string })?.email === email);
+    expect(calls.filter((r) => !isSentinelPush(r))).toHaveLength(1);
+    expect(calls.filter(isSentinelPush).map((r) => pushedContact(r).title)).toEqual(SENTINEL_TITLES);
   });
 
   it('does not push a change that came from the CRM', async () => {
@@ -142,13 +204,22 @@ describe('Outbound: local contact changes reach the CRM', () => {
     // Act
     const answer = await postSignedWebhook(
       `${stack.url}/webhooks/crm`,
-      { event: 'created', type: 'contact', id: crmContactId, timestamp: new Date().toISOString(), data: { firstName: 'Zed', email } },
+      {
+        event: 'created',
+        type: 'contact',
+        id: crmContactId,
+        timestamp: new Date().toISOString(),
+        data: { firstName: 'Zed', email },
+      },
       { secret: TEST_CRM_SECRET },
     );
     // Assess
     expect(answer.status).toBe(200);
-    await settle(2000);
-    expect(crm.requests.filter((r) => JSON.stringify(r.body ?? '').includes(email))).toHaveLength(0);
+    // Sentinels: local edits of the record the webhook made, which are pushed (PUT to its CRM id).
+    await pushSentinels(`crm-${crmContactId}`, { first_name: 'Zed', email });
+    const calls = crm.requests.filter((r) => JSON.stringify(r.body ?? '').includes(email));
+    expect(calls.filter((r) => !isSentinelPush(r))).toHaveLength(0);
+    expect(calls.filter(isSentinelPush).map((r) => pushedContact(r).title)).toEqual(SENTINEL_TITLES);
   });
 
   it('ignores the CRM echoing what we pushed: no change and no call back', async () => {
@@ -156,22 +227,34 @@ describe('Outbound: local contact changes reach the CRM', () => {
     const id = newContactId();
     const email = `${id}@example.com`;
     await putContact(id, { first_name: 'Eco', email });
-    const externalId = await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link');
+    const externalId = await eventually(
+      async () => (await getContact(id)).body.external_id as string | undefined,
+      'link',
+    );
     const before = await getContact(id);
     const callsBefore = crm.requests.length;
     // Act
     const echo = await postSignedWebhook(
       `${stack.url}/webhooks/crm`,
-      { event: 'updated', type: 'contact', id: externalId, timestamp: new Date().toISOString(), data: { firstName: 'Eco', email } },
+      {
+        event: 'updated',
+        type: 'contact',
+        id: externalId,
+        timestamp: new Date().toISOString(),
+        data: { firstName: 'Eco', email },
+      },
       { secret: TEST_CRM_SECRET },
     );
     // Assess
     expect(echo.body).toMatchObject({ status: 'synced', record_id: id, changed: false });
-    await settle(2000);
+    // The webhook writes before it answers: a change would show now.
     const after = await getContact(id);
     expect(after.body.version).toBe(before.body.version);
     expect(after.body.data).toEqual(before.body.data);
-    expect(crm.requests.length).toBe(callsBefore);
+    await pushSentinels(id, { first_name: 'Eco', email });
+    const since = crm.requests.slice(callsBefore);
+    expect(since.filter((r) => !isSentinelPush(r))).toEqual([]);
+    expect(since.filter(isSentinelPush).map((r) => pushedContact(r).title)).toEqual(SENTINEL_TITLES);
   });
 });
 
@@ -181,13 +264,22 @@ describe('Outbound: the CRM id of a pushed contact', () => {
     const id = newContactId();
     const email = `${id}@example.com`;
     await putContact(id, { first_name: 'Flo', email });
-    const externalId = await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link');
+    const externalId = await eventually(
+      async () => (await getContact(id)).body.external_id as string | undefined,
+      'link',
+    );
     await putContact(id, { first_name: 'Flo', email: `new-${email}` });
     await crm.waitFor((r) => r.method === 'PUT' && (r.body as { email?: string })?.email === `new-${email}`);
     // Act: the CRM's own created webhook for our create, arriving late, with the email it was created with.
     const late = await postSignedWebhook(
       `${stack.url}/webhooks/crm`,
-      { event: 'created', type: 'contact', id: externalId, timestamp: new Date().toISOString(), data: { firstName: 'Flo', email } },
+      {
+        event: 'created',
+        type: 'contact',
+        id: externalId,
+        timestamp: new Date().toISOString(),
+        data: { firstName: 'Flo', email },
+      },
       { secret: TEST_CRM_SECRET },
     );
     // Assess
@@ -208,7 +300,13 @@ describe('Outbound: a CRM id that already has a record of ours', () => {
     await crm.waitFor((r) => r.method === 'POST' && (r.body as { email?: string })?.email === email);
     const webhook = await postSignedWebhook(
       `${stack.url}/webhooks/crm`,
-      { event: 'created', type: 'contact', id: crmId, timestamp: new Date().toISOString(), data: { firstName: 'Twin', email: `other-${email}` } },
+      {
+        event: 'created',
+        type: 'contact',
+        id: crmId,
+        timestamp: new Date().toISOString(),
+        data: { firstName: 'Twin', email: `other-${email}` },
+      },
       { secret: TEST_CRM_SECRET },
     );
     expect(webhook.body).toMatchObject({ status: 'synced', record_id: `crm-${crmId}` });
@@ -219,7 +317,10 @@ describe('Outbound: a CRM id that already has a record of ours', () => {
     }, 'the id written back');
     // Assess
     expect(linked).toMatchObject({ external_id: crmId, synced_version: 1 });
-    expect((await getContact(`crm-${crmId}`)).body).toMatchObject({ record_id: `crm-${crmId}`, data: { email: `other-${email}` } });
+    expect((await getContact(`crm-${crmId}`)).body).toMatchObject({
+      record_id: `crm-${crmId}`,
+      data: { email: `other-${email}` },
+    });
     await putContact(id, { first_name: 'Twin', email, title: 'Ops' });
     const [update] = await crm.waitFor((r) => r.method === 'PUT' && (r.body as { title?: string })?.title === 'Ops');
     expect(update?.path).toBe(`/api/contacts/${crmId}`);
@@ -240,7 +341,11 @@ describe('Outbound: a CRM that fails', () => {
     await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after the retry');
     // The write-back happens inside the successful attempt; its sync event is written right after it.
     const events = await eventually(async () => {
-      const answer = await admin<{ items: { outcome: string; detail?: { status?: number } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+      const answer = await admin<{ items: { outcome: string; detail?: { status?: number } }[] }>(
+        stack.url,
+        'GET',
+        `/admin/events?record_id=${id}`,
+      );
       return answer.body.items.some((e) => e.outcome === 'delivered') ? answer.body.items : undefined;
     }, 'the delivery logged');
     expect(events.map((e) => [e.outcome, e.detail?.status])).toEqual([
@@ -271,8 +376,15 @@ describe('Outbound: a CRM that fails', () => {
     await putContact(id, { first_name: 'Ana', email });
     // Assess
     await crm.waitFor((r) => (r.body as { email?: string })?.email === email, 2, 20_000);
-    await eventually(async () => (await getContact(id)).body.external_id as string | undefined, 'link after the timeout');
-    const events = await admin<{ items: { outcome: string; detail?: { reason?: string } }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+    await eventually(
+      async () => (await getContact(id)).body.external_id as string | undefined,
+      'link after the timeout',
+    );
+    const events = await admin<{ items: { outcome: string; detail?: { reason?: string } }[] }>(
+      stack.url,
+      'GET',
+      `/admin/events?record_id=${id}`,
+    );
     expect(events.body.items[0]).toMatchObject({ outcome: 'retry', detail: { reason: 'no answer within 400 ms' } });
   });
 
@@ -289,9 +401,19 @@ describe('Outbound: a CRM that fails', () => {
       const answer = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
       return answer.body.items.length > 0 ? answer.body.items : undefined;
     }, 'the rejection logged');
-    await settle(2500);
-    const events = await admin<{ items: { outcome: string }[] }>(stack.url, 'GET', `/admin/events?record_id=${id}`);
+    // Sentinel: a message in the contact's FIFO group, queued after the rejected one. Had the rejected
+    // message been kept for a retry, the group would stay locked until that retry was done, so the
+    // sentinel's call arrives after any retry's call and after the retry's event is logged.
+    const group = `crm#contact#${id}`;
+    await sendOutboundSentinel(stack, crm, 'crm', group);
+    const events = await admin<{ items: { outcome: string; delivery_id?: string }[] }>(
+      stack.url,
+      'GET',
+      `/admin/events?record_id=${id}`,
+    );
     expect(events.body.items.map((e) => e.outcome)).toEqual(['rejected']);
+    // The sentinel shared the group of the rejected push only if crmOutbound still names groups this way.
+    expect(events.body.items[0]?.delivery_id).toBe(`${group}#v1`);
     expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
     expect((await getContact(id)).body.external_id).toBeUndefined();
   });
@@ -311,10 +433,14 @@ describe('Outbound queue: a message no producer should have made', () => {
       }),
     );
     // Assess: handed back at once on every receive, it spends its receives and SQS moves it.
-    const dead = await eventually(async () => {
-      const messages = await stack.receive('outbound', { dlq: true, waitSeconds: 1, max: 10 });
-      return messages.find((m) => m.Body?.includes(marker));
-    }, 'the malformed message in the DLQ', 25_000);
+    const dead = await eventually(
+      async () => {
+        const messages = await stack.receive('outbound', { dlq: true, waitSeconds: 1, max: 10 });
+        return messages.find((m) => m.Body?.includes(marker));
+      },
+      'the malformed message in the DLQ',
+      25_000,
+    );
     expect(JSON.parse(dead.Body ?? '{}')).toEqual({ marker, request: 'not a request' });
   });
 });

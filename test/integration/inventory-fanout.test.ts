@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSystems, StockSystem } from '../helpers/fake-systems.js';
-import {
-  TEST_INVENTORY_SECRET,
-  admin,
-  eventually,
-  postSignedWebhook,
-} from '../helpers/http-client.js';
+import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 
@@ -23,7 +18,22 @@ let inventory: InventoryStack;
 const ALL: readonly StockSystem[] = ['erp', 'ecommerce', 'pos', 'wms'];
 const WAREHOUSE = 'WH-7';
 const newSku = () => `SKU-${randomUUID().slice(0, 8)}`;
-const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Quantities no test adjustment reaches: a sentinel adjustment counts the
+ * level to one of these, so its calls are told apart from those under test.
+ *
+ * Sentinels prove that the changes under test sent nothing more (see
+ * test/helpers/outbound-sentinel.ts). They are adjustments of the same sku
+ * and warehouse, hence writes of the same stock item: the same shard, after
+ * the changes under test. inventoryFanout handles the records of a stream
+ * batch concurrently, so a sentinel counts only if it was written after the
+ * test saw an effect of the last change under test (that change's batch
+ * was running by then, so the sentinel lands in a later one, whose messages
+ * are queued after all of theirs); and only for the FIFO group it is sent
+ * in, one per system (or Slack) and sku and warehouse.
+ */
+const SENTINEL = 100_000;
+const isSentinel = (quantity: number): boolean => quantity >= SENTINEL;
 
 const adjust = async (body: Record<string, unknown>) => {
   const answer = await postSignedWebhook<{ new_quantity?: number }>(
@@ -67,9 +77,11 @@ describe('Fan-out of stock levels', () => {
     const [wms] = systems.wms.requests.filter((r) => (r.body as { sku?: string })?.sku === sku);
     expect(wms).toMatchObject({ method: 'PUT', path: '/api/inventory', body: { sku, location: WAREHOUSE, qty: 25 } });
     expect(wms?.headers.authorization).toBe('Bearer wms-test-key');
-    // The source is never sent its own change.
-    await settle();
-    expect(systems.quantitiesSent('pos', sku, WAREHOUSE)).toEqual([]);
+    // The source is never sent its own change. Sentinel: a count from the ERP, which the POS is sent in the
+    // group a quantity of this change would have used; written after the other systems had this change.
+    await adjust({ sku, source: 'erp', type: 'count', quantity: SENTINEL });
+    await systems.waitForQuantity('pos', sku, WAREHOUSE, SENTINEL);
+    expect(systems.quantitiesSent('pos', sku, WAREHOUSE).filter((q) => !isSentinel(q))).toEqual([]);
   });
 
   it('sends the POS its format with the X-API-Key header', async () => {
@@ -114,8 +126,27 @@ describe('Fan-out of stock levels', () => {
     const due = (system: StockSystem) =>
       transactions.filter((t) => t.source !== system).at(-1)?.quantity_after as number;
     for (const system of ALL) await systems.waitForQuantity(system, sku, WAREHOUSE, due(system), 30_000);
-    await settle(2000);
-    for (const system of ALL) expect(systems.quantitiesSent(system, sku, WAREHOUSE).at(-1)).toBe(due(system));
+    // Sentinels. Quantities repeat in the race, so the due quantity a system has need not come from the last
+    // change: a first sentinel count is the effect to wait for. The next two are written after it arrived,
+    // so their batches follow every racing change's; together they reach all four systems' groups.
+    await adjust({ sku, source: 'erp', type: 'count', quantity: SENTINEL });
+    await systems.waitForQuantity('wms', sku, WAREHOUSE, SENTINEL);
+    await adjust({ sku, source: 'erp', type: 'count', quantity: SENTINEL + 1 });
+    await adjust({ sku, source: 'pos', type: 'count', quantity: SENTINEL + 2 });
+    const last: Record<StockSystem, number> = {
+      erp: SENTINEL + 2,
+      ecommerce: SENTINEL + 2,
+      pos: SENTINEL + 1,
+      wms: SENTINEL + 2,
+    };
+    for (const system of ALL) await systems.waitForQuantity(system, sku, WAREHOUSE, last[system]);
+    for (const system of ALL)
+      expect(
+        systems
+          .quantitiesSent(system, sku, WAREHOUSE)
+          .filter((q) => !isSentinel(q))
+          .at(-1),
+      ).toBe(due(system));
   });
 
   it('keeps retrying a system that rate-limits until it has the final quantity', async () => {
@@ -166,8 +197,14 @@ describe('Stock alerts', () => {
     await adjust({ sku, type: 'shipment', quantity: 1 });
     // Assess
     await systems.waitForQuantity('wms', sku, WAREHOUSE, 5);
-    await settle();
-    const texts = systems.slackTexts(sku);
+    // Sentinel: the last five shipped, written after the WMS had the last change's 5: its Out of Stock
+    // post comes in the same Slack group as any post of the changes under test, after them.
+    await adjust({ sku, type: 'shipment', quantity: 5 });
+    await eventually(
+      async () => (systems.slackTexts(sku).some((t) => t.includes('Out of Stock')) ? true : undefined),
+      'the sentinel post',
+    );
+    const texts = systems.slackTexts(sku).filter((t) => !t.includes('Out of Stock'));
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('Low Stock');
     for (const part of ['Blue mug', WAREHOUSE, ' 8,', 'reorder point of 10']) expect(texts[0]).toContain(part);
@@ -184,9 +221,27 @@ describe('Stock alerts', () => {
     await adjust({ sku, type: 'shipment', quantity: 10 });
     // Assess: not on the systems' quantities, which may skip superseded levels (one stream batch
     // holding all four changes sends each system only the last); every crossing alerts, batched or not.
-    await eventually(async () => (systems.slackTexts(sku).length >= 2 ? true : undefined), 'two Low Stock posts', 25_000);
+    await eventually(
+      async () => (systems.slackTexts(sku).length >= 2 ? true : undefined),
+      'two Low Stock posts',
+      25_000,
+    );
     await systems.waitForQuantity('wms', sku, WAREHOUSE, 4);
-    await settle();
+    // Sentinels. Both posts and the WMS's 4 may come from the second change (8 -> 4) as well as from the last
+    // one, so a first sentinel (the last four shipped: Out of Stock) is the effect to wait for; the second
+    // (3 in, 3 out: Out of Stock again, still below the reorder point so no Low Stock), written after it
+    // arrived, posts in the same Slack group after any post of the changes under test.
+    const outOfStockPosts = (count: number) =>
+      eventually(
+        async () =>
+          systems.slackTexts(sku).filter((t) => t.includes('Out of Stock')).length >= count ? true : undefined,
+        `Out of Stock post ${count}`,
+      );
+    await adjust({ sku, type: 'shipment', quantity: 4 });
+    await outOfStockPosts(1);
+    await adjust({ sku, type: 'receipt', quantity: 3 });
+    await adjust({ sku, type: 'shipment', quantity: 3 });
+    await outOfStockPosts(2);
     expect(systems.slackTexts(sku).filter((t) => t.includes('Low Stock'))).toHaveLength(2);
   });
 
@@ -205,8 +260,16 @@ describe('Stock alerts', () => {
       async () => (systems.slackTexts(sku).some((t) => t.includes('Out of Stock')) ? true : undefined),
       'Out of Stock post',
     );
-    await settle();
-    const texts = systems.slackTexts(sku);
+    // Sentinel: back above the reorder point and below it again, written after the shop disable (the last
+    // change's own) arrived: its Low Stock post comes in the same Slack group, after any post of the changes
+    // under test.
+    await adjust({ sku, type: 'receipt', quantity: 5 });
+    await adjust({ sku, type: 'shipment', quantity: 4 });
+    await eventually(
+      async () => (systems.slackTexts(sku).some((t) => t.includes('Low Stock')) ? true : undefined),
+      'the sentinel post',
+    );
+    const texts = systems.slackTexts(sku).filter((t) => !t.includes('Low Stock'));
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('Green mug');
   });
@@ -220,8 +283,19 @@ describe('Stock alerts', () => {
     // Assess
     expect(answer.new_quantity).toBe(0);
     await systems.waitForQuantity('wms', sku, WAREHOUSE, 0);
-    await settle();
-    expect(systems.slackTexts(sku)).toEqual([]);
+    // Sentinels, written after the WMS had the last change's 0. A receipt: the shop is sent its quantity in the
+    // group a shop disable of the changes under test would have used, after it.
+    await adjust({ sku, type: 'receipt', quantity: SENTINEL });
+    await systems.waitForQuantity('ecommerce', sku, WAREHOUSE, SENTINEL);
     expect(systems.ecommerce.requests.filter((r) => r.path === `/products/${sku}`)).toEqual([]);
+    // Then the product becomes known and the stock runs out again: an Out of Stock post, naming the product, in
+    // the Slack group an alert of the changes under test would have used, after it.
+    await putProduct(sku, { name: 'Sentinel mug' });
+    await adjust({ sku, type: 'shipment', quantity: SENTINEL });
+    await eventually(
+      async () => (systems.slackTexts(sku).some((t) => t.includes('Sentinel mug')) ? true : undefined),
+      'the sentinel post',
+    );
+    expect(systems.slackTexts(sku).filter((t) => !t.includes('Sentinel mug'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryInProgressError, EffectCommittedError, runOnce } from '../../functions/kernel/idempotency/idempotency.js';
+import { DeliveryInProgressError } from '../../functions/kernel/idempotency/delivery-errors.js';
+import { EffectCommittedError, runOnce } from '../../functions/kernel/idempotency/idempotency.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -71,19 +72,30 @@ describe('Integration: runOnce() on DynamoDB Local', () => {
   });
 
   it('answers 409 with Retry-After while a copy is still running past the wait', async () => {
-    // Prepare
+    // Prepare: the first copy holds its claim until the test lets it finish, rather than for a guessed time.
     const id = newId();
+    let started!: () => void;
+    let finish!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     const first = runOnce(OPTIONS, id, async () => {
-      await sleep(1500);
+      started();
+      await finished;
       return 'slow';
     });
-    await sleep(100);
+    // Its effect runs only once its claim is written.
+    await running;
     // Act
     const second = runOnce({ ...OPTIONS, waitMs: 300 }, id, async () => 'second');
     // Assess
     const error = await second.catch((e: unknown) => e);
+    finish();
     expect(error).toBeInstanceOf(DeliveryInProgressError);
-    expect(Number((error as DeliveryInProgressError).headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((error as DeliveryInProgressError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     await expect(first).resolves.toEqual({ value: 'slow', duplicate: false });
   });
 
@@ -96,6 +108,7 @@ describe('Integration: runOnce() on DynamoDB Local', () => {
     );
     const copyDuringLease = runOnce({ ...short, waitMs: 200 }, id, async () => 'too early');
     await expect(copyDuringLease).rejects.toBeInstanceOf(DeliveryInProgressError);
+    // Not a guess but the subject: the lease is a time written in the claim, and it has to run out.
     await sleep(1100);
     // Act
     const seen: unknown[] = [];

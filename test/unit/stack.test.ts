@@ -1,7 +1,10 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queueEnvName, secretEnvName, tableEnvName } from '../../functions/kernel/wiring/env-names.js';
 import { integrationNames, integrations } from '../../functions/kernel/wiring/integrations.js';
+import { bundlingDefaults } from '../../lib/bundling.js';
 import { type Topology, topology as projectTopology } from '../../lib/topology.js';
 import {
   acknowledgements,
@@ -57,8 +60,10 @@ const statefulLogicalIds = {
 
 let built: SynthesizedApp;
 
+// The one synth of the test run that bundles every function and runs CloudFormation's validation,
+// as `npx cdk synth` does; every other file synthesizes without them (see stack-fixture.ts).
 beforeAll(() => {
-  built = synthesizeApp();
+  built = synthesizeApp({}, { asDeployed: true });
 }, 120_000);
 
 const functionIds = (name: string) => {
@@ -81,23 +86,33 @@ const secretId = (name: (typeof integrationNames)[number]): string => {
   if (!secret) throw new Error(`no secret ${name}`);
   return logicalIdOf(secret);
 };
+/** The directory of the code asset the function deploys, in the synthesized cloud assembly. */
+const bundleDirOf = (name: string): string => {
+  const code = resourcesOf(built.template, 'AWS::Lambda::Function')[functionIds(name).function]?.Properties?.Code as {
+    S3Key: string;
+  };
+  return join(built.app.synth().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+};
 
 describe('Class: SyncToolsStack', () => {
   describe('functions', () => {
-    it.each(Object.entries(topology.functions))('builds %s as a nodejs24.x ARM64 function with its memory and timeout', (name, spec) => {
-      // Assess
-      const fn = resourcesOf(built.template, 'AWS::Lambda::Function')[functionIds(name).function];
-      expect(fn?.Properties).toMatchObject({
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        MemorySize: spec.memoryMb,
-        Timeout: spec.timeoutSeconds,
-        Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
-        Role: getAtt(functionIds(name).role, 'Arn'),
-        LoggingConfig: { LogGroup: ref(functionIds(name).logGroup) },
-      });
-    });
+    it.each(Object.entries(topology.functions))(
+      'builds %s as a nodejs24.x ARM64 function with its memory and timeout',
+      (name, spec) => {
+        // Assess
+        const fn = resourcesOf(built.template, 'AWS::Lambda::Function')[functionIds(name).function];
+        expect(fn?.Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          MemorySize: spec.memoryMb,
+          Timeout: spec.timeoutSeconds,
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Role: getAtt(functionIds(name).role, 'Arn'),
+          LoggingConfig: { LogGroup: ref(functionIds(name).logGroup) },
+        });
+      },
+    );
 
     it('creates exactly one role per function, with no AWS managed policy', () => {
       // Prepare
@@ -119,30 +134,41 @@ describe('Class: SyncToolsStack', () => {
       }
     });
 
-    it.each(Object.entries(topology.functions))('sets the environment %s reads: service name, tables, queues, secrets', (name, spec) => {
-      // Prepare
-      const expected: Record<string, unknown> = { POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^[a-z0-9-]+$') };
-      for (const table of Object.keys(spec.tables ?? {})) expected[tableEnvName(table)] = ref(tableId(table));
-      for (const queue of Object.keys(spec.queues ?? {})) expected[queueEnvName(queue)] = ref(queueIds(queue).queue);
-      for (const integration of spec.integrations ?? []) expected[secretEnvName(integration)] = ref(secretId(integration));
+    it.each(Object.entries(topology.functions))(
+      'sets the environment %s reads: service name, tables, queues, secrets',
+      (name, spec) => {
+        // Prepare
+        const expected: Record<string, unknown> = { POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^[a-z0-9-]+$') };
+        for (const table of Object.keys(spec.tables ?? {})) expected[tableEnvName(table)] = ref(tableId(table));
+        for (const queue of Object.keys(spec.queues ?? {})) expected[queueEnvName(queue)] = ref(queueIds(queue).queue);
+        for (const integration of spec.integrations ?? [])
+          expected[secretEnvName(integration)] = ref(secretId(integration));
 
-      // Assess
-      built.template.hasResource('AWS::Lambda::Function', {
-        Properties: Match.objectLike({ Environment: { Variables: Match.objectLike(expected) }, Role: getAtt(functionIds(name).role, 'Arn') }),
-      });
-    });
+        // Assess
+        built.template.hasResource('AWS::Lambda::Function', {
+          Properties: Match.objectLike({
+            Environment: { Variables: Match.objectLike(expected) },
+            Role: getAtt(functionIds(name).role, 'Arn'),
+          }),
+        });
+      },
+    );
   });
 
   describe('least privilege', () => {
     it('grants no wildcard action in any IAM policy', () => {
       // Prepare
       const statements = Object.values(resourcesOf(built.template, 'AWS::IAM::Policy')).flatMap(
-        (policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] } | undefined)?.Statement ?? [],
+        (policy) =>
+          (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] } | undefined)
+            ?.Statement ?? [],
       );
 
       // Assess
       expect(statements.length).toBeGreaterThan(0);
-      const actions = statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+      const actions = statements.flatMap((statement) =>
+        Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+      );
       expect(actions.filter((action) => action.includes('*'))).toEqual([]);
     });
 
@@ -150,7 +176,12 @@ describe('Class: SyncToolsStack', () => {
       // Prepare
       const statements = statementsOfRole(built.template, functionIds(name).role);
       // What a stream event source adds on its own table, whatever the function declares.
-      const streamReads = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+      const streamReads = [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      ];
 
       // Assess
       for (const table of Object.keys(topology.tables)) {
@@ -184,75 +215,87 @@ describe('Class: SyncToolsStack', () => {
       for (const queue of Object.keys(topology.queues)) {
         const access = spec.queues?.[queue as keyof typeof spec.queues];
         const actions = statements.filter((s) => mentions(s, queueIds(queue).queue)).flatMap(actionsOf);
-        if (access === 'consume') expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+        if (access === 'consume')
+          expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
         else if (access === 'send' || onFailure.has(queue)) expect(actions).toContain('sqs:SendMessage');
         if (access !== 'consume') expect(actions).not.toContain('sqs:ReceiveMessage');
         if (!access && !onFailure.has(queue)) expect(actions).toEqual([]);
       }
     });
 
-    it.each(Object.entries(topology.functions))('lets %s send mail only when it says so, and never on "*"', (name, spec) => {
-      // Prepare
-      const mail = statementsOfRole(built.template, functionIds(name).role).filter((s) =>
-        actionsOf(s).some((a) => a.startsWith('ses:')),
-      );
+    it.each(Object.entries(topology.functions))(
+      'lets %s send mail only when it says so, and never on "*"',
+      (name, spec) => {
+        // Prepare
+        const mail = statementsOfRole(built.template, functionIds(name).role).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('ses:')),
+        );
 
-      // Assess
-      if (!spec.sendsMail) expect(mail).toEqual([]);
-      else {
-        expect(mail.flatMap(actionsOf)).toEqual(['ses:SendEmail']);
-        for (const statement of mail) {
-          expect(statement.Resource).not.toBe('*');
-          expect(JSON.stringify(statement.Resource)).toContain(':identity/');
+        // Assess
+        if (!spec.sendsMail) expect(mail).toEqual([]);
+        else {
+          expect(mail.flatMap(actionsOf)).toEqual(['ses:SendEmail']);
+          for (const statement of mail) {
+            expect(statement.Resource).not.toBe('*');
+            expect(JSON.stringify(statement.Resource)).toContain(':identity/');
+          }
         }
-      }
-    });
+      },
+    );
   });
 
   describe('tables', () => {
-    it.each(Object.entries(topology.tables))('builds %s on demand, with PITR, encryption, stream, TTL and indexes', (name, spec) => {
-      // Assess
-      const table = resourcesOf(built.template, 'AWS::DynamoDB::Table')[tableId(name)];
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      expect(table?.Properties).toMatchObject({
-        BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        DeletionProtectionEnabled: true,
-        KeySchema: [
-          { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-          ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : []),
-        ],
-      });
-      expect(table?.Properties?.StreamSpecification).toEqual(spec.stream ? { StreamViewType: spec.stream } : undefined);
-      expect(table?.Properties?.TimeToLiveSpecification).toEqual(
-        spec.ttlAttribute ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined,
-      );
-      const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
-      expect(indexes.map((index) => index.IndexName)).toEqual((spec.indexes ?? []).map((index) => index.name));
-      expect(table?.Properties?.TableName).toBeUndefined();
-    });
+    it.each(Object.entries(topology.tables))(
+      'builds %s on demand, with PITR, encryption, stream, TTL and indexes',
+      (name, spec) => {
+        // Assess
+        const table = resourcesOf(built.template, 'AWS::DynamoDB::Table')[tableId(name)];
+        expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        expect(table?.Properties).toMatchObject({
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+          DeletionProtectionEnabled: true,
+          KeySchema: [
+            { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+            ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : []),
+          ],
+        });
+        expect(table?.Properties?.StreamSpecification).toEqual(
+          spec.stream ? { StreamViewType: spec.stream } : undefined,
+        );
+        expect(table?.Properties?.TimeToLiveSpecification).toEqual(
+          spec.ttlAttribute ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined,
+        );
+        const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
+        expect(indexes.map((index) => index.IndexName)).toEqual((spec.indexes ?? []).map((index) => index.name));
+        expect(table?.Properties?.TableName).toBeUndefined();
+      },
+    );
   });
 
   describe('queues', () => {
-    it.each(Object.entries(topology.queues))('gives %s its own DLQ, redrive count, timeouts and encryption', (name, spec) => {
-      // Prepare
-      const ids = queueIds(name);
-      const queues = resourcesOf(built.template, 'AWS::SQS::Queue');
+    it.each(Object.entries(topology.queues))(
+      'gives %s its own DLQ, redrive count, timeouts and encryption',
+      (name, spec) => {
+        // Prepare
+        const ids = queueIds(name);
+        const queues = resourcesOf(built.template, 'AWS::SQS::Queue');
 
-      // Assess
-      expect(queues[ids.queue]?.Properties).toMatchObject({
-        VisibilityTimeout: spec.visibilityTimeoutSeconds,
-        MessageRetentionPeriod: spec.retentionDays * 86_400,
-        SqsManagedSseEnabled: true,
-        RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq, 'Arn'), maxReceiveCount: spec.maxReceiveCount },
-      });
-      expect(queues[ids.queue]?.Properties?.FifoQueue).toBe(spec.fifo ? true : undefined);
-      expect(queues[ids.dlq]?.Properties?.FifoQueue).toBe(spec.fifo ? true : undefined);
-      expect(queues[ids.dlq]?.Properties?.SqsManagedSseEnabled).toBe(true);
-      expect(queues[ids.queue]?.Properties?.QueueName).toBeUndefined();
-      expect(queues[ids.dlq]?.Properties?.QueueName).toBeUndefined();
-    });
+        // Assess
+        expect(queues[ids.queue]?.Properties).toMatchObject({
+          VisibilityTimeout: spec.visibilityTimeoutSeconds,
+          MessageRetentionPeriod: spec.retentionDays * 86_400,
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq, 'Arn'), maxReceiveCount: spec.maxReceiveCount },
+        });
+        expect(queues[ids.queue]?.Properties?.FifoQueue).toBe(spec.fifo ? true : undefined);
+        expect(queues[ids.dlq]?.Properties?.FifoQueue).toBe(spec.fifo ? true : undefined);
+        expect(queues[ids.dlq]?.Properties?.SqsManagedSseEnabled).toBe(true);
+        expect(queues[ids.queue]?.Properties?.QueueName).toBeUndefined();
+        expect(queues[ids.dlq]?.Properties?.QueueName).toBeUndefined();
+      },
+    );
 
     it('refuses plain-HTTP requests on every queue', () => {
       // Prepare
@@ -292,16 +335,19 @@ describe('Class: SyncToolsStack', () => {
   });
 
   describe('secrets', () => {
-    it.each(integrationNames)('creates the %s secret as an empty JSON object whose description lists its fields', (name) => {
-      // Assess
-      const secret = resourcesOf(built.template, 'AWS::SecretsManager::Secret')[secretId(name)];
-      expect(secret?.Properties?.SecretString).toBe('{}');
-      expect(secret?.Properties?.GenerateSecretString).toBeUndefined();
-      expect(secret?.Properties?.Name).toBeUndefined();
-      for (const field of Object.keys(integrations[name].fields)) {
-        expect(secret?.Properties?.Description).toContain(`"${field}"`);
-      }
-    });
+    it.each(integrationNames)(
+      'creates the %s secret as an empty JSON object whose description lists its fields',
+      (name) => {
+        // Assess
+        const secret = resourcesOf(built.template, 'AWS::SecretsManager::Secret')[secretId(name)];
+        expect(secret?.Properties?.SecretString).toBe('{}');
+        expect(secret?.Properties?.GenerateSecretString).toBeUndefined();
+        expect(secret?.Properties?.Name).toBeUndefined();
+        for (const field of Object.keys(integrations[name].fields)) {
+          expect(secret?.Properties?.Description).toContain(`"${field}"`);
+        }
+      },
+    );
 
     it('outputs every secret ARN and the API URL', () => {
       // Prepare
@@ -310,7 +356,9 @@ describe('Class: SyncToolsStack', () => {
       // Assess
       expect(outputs.ApiUrl).toBeDefined();
       for (const name of integrationNames) {
-        expect(Object.values(outputs).some((o) => JSON.stringify(o.Value) === JSON.stringify(ref(secretId(name))))).toBe(true);
+        expect(
+          Object.values(outputs).some((o) => JSON.stringify(o.Value) === JSON.stringify(ref(secretId(name)))),
+        ).toBe(true);
       }
     });
   });
@@ -321,7 +369,10 @@ describe('Class: SyncToolsStack', () => {
       built.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
-        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('^\\{.*"requestId":"\\$context.requestId"') },
+        AccessLogSettings: {
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('^\\{.*"requestId":"\\$context.requestId"'),
+        },
         DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
       });
     });
@@ -342,7 +393,9 @@ describe('Class: SyncToolsStack', () => {
 
     it('has exactly the routes of the topology', () => {
       // Assess
-      const keys = Object.values(resourcesOf(built.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+      const keys = Object.values(resourcesOf(built.template, 'AWS::ApiGatewayV2::Route')).map(
+        (r) => r.Properties?.RouteKey,
+      );
       expect(keys.sort()).toEqual(topology.routes.map((r) => `${r.method} ${r.path}`).sort());
     });
 
@@ -405,6 +458,44 @@ describe('Class: SyncToolsStack', () => {
       // Assess
       built.template.resourceCountIs('AWS::Events::Rule', topology.schedules.length);
     });
+  });
+
+  describe('bundles', () => {
+    it.each(Object.entries(topology.functions))(
+      'bundles %s into one minified ESM file with a source map, as bench/ measures',
+      (name, spec) => {
+        // Prepare
+        const dir = bundleDirOf(name);
+        const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+        const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as {
+          sources: string[];
+          sourcesContent?: unknown;
+        };
+
+        // Assess
+        expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+        expect(code.startsWith(`${bundlingDefaults.banner}\n`)).toBe(true);
+        expect(code).toMatch(/export\{[^}]*\bas handler\}/);
+        // Minified: a few very long lines (legal comments at the end), where an unminified bundle has thousands.
+        expect(code.split('\n').length).toBeLessThan(50);
+        expect(map.sourcesContent).toBeUndefined();
+        expect(map.sources.some((source) => source.endsWith(spec.entry))).toBe(true);
+        // The runtime's AWS SDK is used, never bundled.
+        expect(map.sources.filter((source) => source.includes('node_modules/@aws-sdk/'))).toEqual([]);
+      },
+    );
+
+    it('builds the same template without bundling, but for the code assets, so other test files may skip it', () => {
+      // Prepare
+      const withoutAssets = (template: unknown) =>
+        JSON.parse(JSON.stringify(template, (key, value: unknown) => (key === 'S3Key' ? '<asset>' : value))) as unknown;
+
+      // Act
+      const unbundled = synthesizeApp();
+
+      // Assess
+      expect(withoutAssets(unbundled.template.toJSON())).toEqual(withoutAssets(built.template.toJSON()));
+    }, 60_000);
   });
 
   describe('cdk-nag', () => {
