@@ -17,7 +17,11 @@ const app = new App();
 const listFromContext = (key: string): string[] => {
   const value: unknown = app.node.tryGetContext(key);
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   return [];
 };
 

@@ -15,6 +15,7 @@ export const bundlingDefaults = {
   sourcemap: true,
   external: ['@aws-sdk/*'],
   // ESM bundles that still contain a CommonJS dependency need `require`.
-  banner: "import { createRequire as __syncToolsCreateRequire } from 'module'; const require = __syncToolsCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __syncToolsCreateRequire } from 'module'; const require = __syncToolsCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
 } as const;

@@ -74,7 +74,8 @@ export const topologyProblems = (topology: Topology): string[] => {
     if (!route.path.startsWith('/')) problems.push(`route ${key}: the path must start with "/".`);
   }
   if (topology.routes.some((route) => route.auth === 'admin')) {
-    if (topology.authorizer === undefined) problems.push('admin routes need an authorizer; set `authorizer` on a fragment.');
+    if (topology.authorizer === undefined)
+      problems.push('admin routes need an authorizer; set `authorizer` on a fragment.');
     else needFunction(topology.authorizer, 'the authorizer of admin routes');
   }
 
@@ -159,10 +160,15 @@ export const topologyProblems = (topology: Topology): string[] => {
  * would name itself, a circular reference CloudFormation refuses), and with
  * a catalogue that fits in its environment.
  */
-const scheduleRunnerProblems = (topology: Topology, grants: (fn: string, operations: readonly TableOperation[]) => boolean): string[] => {
+const scheduleRunnerProblems = (
+  topology: Topology,
+  grants: (fn: string, operations: readonly TableOperation[]) => boolean,
+): string[] => {
   const runner = topology.scheduleRunner;
   if (runner === undefined) {
-    return topology.schedules.length > 0 ? ['schedules need a schedule runner; set `scheduleRunner` on a fragment.'] : [];
+    return topology.schedules.length > 0
+      ? ['schedules need a schedule runner; set `scheduleRunner` on a fragment.']
+      : [];
   }
   const where = `the schedule runner ${runner}`;
   if (!Object.hasOwn(topology.functions, runner)) return [`${where}: function "${runner}" is not declared.`];
@@ -176,7 +182,11 @@ const scheduleRunnerProblems = (topology: Topology, grants: (fn: string, operati
     problems.push(`${where} cannot be scheduled itself: its catalogue would name its own function.`);
   }
   const catalogue = JSON.stringify(
-    topology.schedules.map((s) => ({ name: s.name, expression: s.expression, function: 'x'.repeat(MAX_FUNCTION_NAME) })),
+    topology.schedules.map((s) => ({
+      name: s.name,
+      expression: s.expression,
+      function: 'x'.repeat(MAX_FUNCTION_NAME),
+    })),
   );
   if (Buffer.byteLength(catalogue) > CATALOGUE_BUDGET_BYTES) {
     problems.push(
@@ -186,7 +196,8 @@ const scheduleRunnerProblems = (topology: Topology, grants: (fn: string, operati
   return problems;
 };
 
-const inRange = (value: number, min: number, max: number): boolean => Number.isInteger(value) && value >= min && value <= max;
+const inRange = (value: number, min: number, max: number): boolean =>
+  Number.isInteger(value) && value >= min && value <= max;
 
 /** Throws with every problem at once, as `cdk synth` and `npm start` both do before building anything. */
 export const assertDeployable = (topology: Topology, what: string): void => {

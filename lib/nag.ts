@@ -123,12 +123,14 @@ const syncInvocationReason = (invocations: ReadonlySet<Invocation>): string => {
   const how: Record<Invocation, string> = {
     http: 'API Gateway invokes it synchronously and the caller gets the error response (vendors redeliver webhooks)',
     authorizer: 'API Gateway invokes it synchronously as the authorizer; a failure denies the request',
-    stream: 'a DynamoDB stream mapping invokes it synchronously; failed batches go to its on-failure queue after bounded retries',
+    stream:
+      'a DynamoDB stream mapping invokes it synchronously; failed batches go to its on-failure queue after bounded retries',
     queue: 'an SQS mapping invokes it synchronously; failing messages go to the queue DLQ after maxReceiveCount',
     schedule: '',
   };
   const reasons = [...invocations].filter((kind) => kind !== 'schedule').map((kind) => how[kind]);
-  if (reasons.length === 0) return 'Nothing in the topology invokes this function, so no invocation can fail into a DLQ.';
+  if (reasons.length === 0)
+    return 'Nothing in the topology invokes this function, so no invocation can fail into a DLQ.';
   return `A Lambda DLQ only receives failed asynchronous invocations, and this function has none: ${reasons.join('; ')}.`;
 };
 

@@ -77,12 +77,18 @@ export class SyncToolsStack extends Stack {
 
     const tableScope = new Construct(this, 'Tables');
     this.tables = new Map(
-      Object.entries(topology.tables).map(([name, spec]) => [name, new SyncTable(tableScope, constructId(name), { name, spec })]),
+      Object.entries(topology.tables).map(([name, spec]) => [
+        name,
+        new SyncTable(tableScope, constructId(name), { name, spec }),
+      ]),
     );
 
     const queueScope = new Construct(this, 'Queues');
     this.queues = new Map(
-      Object.entries(topology.queues).map(([name, spec]) => [name, new SyncQueue(queueScope, constructId(name), { name, spec })]),
+      Object.entries(topology.queues).map(([name, spec]) => [
+        name,
+        new SyncQueue(queueScope, constructId(name), { name, spec }),
+      ]),
     );
 
     const secretScope = new Construct(this, 'Secrets');
@@ -208,13 +214,18 @@ export class SyncToolsStack extends Stack {
         runner.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['lambda:InvokeFunction'],
-            resources: scheduled.map((name) => lookup(this.functions, name, `schedule of ${name}`).function.functionArn),
+            resources: scheduled.map(
+              (name) => lookup(this.functions, name, `schedule of ${name}`).function.functionArn,
+            ),
           }),
         );
       }
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API (webhooks, /health, /admin).' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the HTTP API (webhooks, /health, /admin).',
+    });
     for (const [integration, secret] of this.secrets) {
       new CfnOutput(this, `${constructId(integration)}SecretArn`, {
         value: secret.secretArn,
@@ -254,7 +265,8 @@ const invocationsOf = (topology: Topology): Map<string, Set<Invocation>> => {
     result.get(name)?.add(how);
   };
   for (const route of topology.routes) add(route.function, 'http');
-  if (topology.authorizer && topology.routes.some((route) => route.auth === 'admin')) add(topology.authorizer, 'authorizer');
+  if (topology.authorizer && topology.routes.some((route) => route.auth === 'admin'))
+    add(topology.authorizer, 'authorizer');
   for (const consumer of topology.streamConsumers) add(consumer.function, 'stream');
   for (const consumer of topology.queueConsumers) add(consumer.function, 'queue');
   for (const schedule of topology.schedules) add(schedule.function, 'schedule');

@@ -43,7 +43,8 @@ const mergeTopology = (parts: readonly TopologyFragment[]): Topology => {
     }
     return merged;
   };
-  const lists = <T>(pick: (part: TopologyFragment) => readonly T[] | undefined): T[] => parts.flatMap((part) => pick(part) ?? []);
+  const lists = <T>(pick: (part: TopologyFragment) => readonly T[] | undefined): T[] =>
+    parts.flatMap((part) => pick(part) ?? []);
 
   const topology: Topology = {
     tables: records('table', (part) => part.tables),

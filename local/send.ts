@@ -48,7 +48,13 @@ const main = async (): Promise<void> => {
     if (!event || !type || !id) fail('crm needs an event, a type and an id');
     path = '/webhooks/crm';
     secretEnv = 'CRM_WEBHOOK_SECRET';
-    body = { event, type, id, data: data ? parseJson(data, 'data') : {}, timestamp: values.timestamp ?? new Date().toISOString() };
+    body = {
+      event,
+      type,
+      id,
+      data: data ? parseJson(data, 'data') : {},
+      timestamp: values.timestamp ?? new Date().toISOString(),
+    };
   } else if (target === 'inventory') {
     path = '/webhooks/inventory';
     secretEnv = 'INVENTORY_WEBHOOK_SECRET';

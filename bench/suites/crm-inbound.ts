@@ -170,7 +170,9 @@ const crmInboundSuite: BenchSuite = {
         // Signed now, outside the timed bursts, and well inside the 5-minute window.
         const updatedAt = new Date(start + (round + 1) * 1_000);
         const calls = {
-          creates: Array.from({ length: CHANGES }, (_, i) => aChange('created', `${run}-r${round}-${i}`, new Date(start))),
+          creates: Array.from({ length: CHANGES }, (_, i) =>
+            aChange('created', `${run}-r${round}-${i}`, new Date(start)),
+          ),
           updates: Array.from({ length: CHANGES }, (_, i) => aChange('updated', seedId(i), updatedAt, round + 1)),
         };
         const bursts = {
@@ -185,7 +187,9 @@ const crmInboundSuite: BenchSuite = {
           rates[side].push(burst.perSecond);
           latencies[side].push(...burst.latenciesMs);
         }
-        context.log(`crm-inbound: round ${round + 1}/${ROUNDS}: ${sides.map((side) => `${side} ${Math.round(rates[side][round] ?? 0)}`).join(", ")}`);
+        context.log(
+          `crm-inbound: round ${round + 1}/${ROUNDS}: ${sides.map((side) => `${side} ${Math.round(rates[side][round] ?? 0)}`).join(', ')}`,
+        );
       }
 
       // Write capacity, one change at a time so nothing else is in flight.
@@ -203,7 +207,11 @@ const crmInboundSuite: BenchSuite = {
       for (const id of meteredIds) {
         const recordId = localIdFor('crm', id);
         const out = await bare.send(
-          new GetCommand({ TableName: tableName('records'), Key: { pk: recordKey('contact', recordId) }, ConsistentRead: true }),
+          new GetCommand({
+            TableName: tableName('records'),
+            Key: { pk: recordKey('contact', recordId) },
+            ConsistentRead: true,
+          }),
         );
         const event = (out.Item as StoredRecord | undefined)?.sync_event;
         if (!event) throw new Error(`${recordId} carries no sync event`);

@@ -36,7 +36,11 @@ type Sample = { readonly ms: number } | { readonly error: string };
  * runtime), as esbuild writes their imports: `from"@aws-sdk/client-sqs"`.
  */
 const sdkImportsOf = (bundle: string): string[] => [
-  ...new Set([...readFileSync(bundle, 'utf8').matchAll(/(?:from\s*|import\(\s*)"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1] as string)),
+  ...new Set(
+    [...readFileSync(bundle, 'utf8').matchAll(/(?:from\s*|import\(\s*)"(@aws-sdk\/[^"]+)"/g)].map(
+      (m) => m[1] as string,
+    ),
+  ),
 ];
 
 const timeImport = (timer: string, module: string): Sample => {

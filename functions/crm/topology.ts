@@ -40,7 +40,9 @@ export const crmTopology = {
       filters: [
         {
           eventName: ['INSERT', 'MODIFY'],
-          dynamodb: { NewImage: { record_type: { S: ['contact'] }, origin: { S: [{ 'anything-but': ['crm', 'sync'] }] } } },
+          dynamodb: {
+            NewImage: { record_type: { S: ['contact'] }, origin: { S: [{ 'anything-but': ['crm', 'sync'] }] } },
+          },
         },
       ],
     },

@@ -1,4 +1,9 @@
-import { type FunctionSpec, type TableSpec, type TopologyFragment, streamConsumerDefaults } from '../../lib/topology-spec.js';
+import {
+  type FunctionSpec,
+  type TableSpec,
+  type TopologyFragment,
+  streamConsumerDefaults,
+} from '../../lib/topology-spec.js';
 
 /**
  * Inventory sync's part of the topology: its stock table, the adjustment

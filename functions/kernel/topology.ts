@@ -9,8 +9,7 @@ import { integrations } from './wiring/integrations.js';
  */
 const tables = {
   records: {
-    description:
-      'Local copies of business records (contacts, accounts, opportunities, products), one item per record.',
+    description: 'Local copies of business records (contacts, accounts, opportunities, products), one item per record.',
     partitionKey: 'pk',
     stream: 'NEW_AND_OLD_IMAGES',
     // A vendor id finds our record by one GetItem on its derived key (the record, or an alias

@@ -1,4 +1,9 @@
-import { type FunctionSpec, type RouteSpec, type TopologyFragment, streamConsumerDefaults } from '../../lib/topology-spec.js';
+import {
+  type FunctionSpec,
+  type RouteSpec,
+  type TopologyFragment,
+  streamConsumerDefaults,
+} from '../../lib/topology-spec.js';
 
 /**
  * The shared Lambdas' part of the topology: health, the admin API and its
@@ -24,7 +29,12 @@ const functions = {
     entry: 'functions/platform/admin/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { records: ['GetItem', 'UpdateItem'], syncLog: ['Query'], conflicts: ['Query'], control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
+    tables: {
+      records: ['GetItem', 'UpdateItem'],
+      syncLog: ['Query'],
+      conflicts: ['Query'],
+      control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    },
   },
   dispatcher: {
     description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',

@@ -8,7 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundlingDefaults } from '../bundling.js';
-import { queueEnvName, queueMaxReceiveEnvName, secretEnvName, tableEnvName } from '../../functions/kernel/wiring/env-names.js';
+import {
+  queueEnvName,
+  queueMaxReceiveEnvName,
+  secretEnvName,
+  tableEnvName,
+} from '../../functions/kernel/wiring/env-names.js';
 import type { FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
 import type { IntegrationSecret } from './integration-secret.js';
 import type { SyncQueue } from './sync-queue.js';

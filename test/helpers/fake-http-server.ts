@@ -50,7 +50,9 @@ const readBody = async (request: IncomingMessage): Promise<unknown> => {
   }
 };
 
-export const startFakeHttpServer = async (responder: Responder = () => ({ status: 200, body: {} })): Promise<FakeHttpServer> => {
+export const startFakeHttpServer = async (
+  responder: Responder = () => ({ status: 200, body: {} }),
+): Promise<FakeHttpServer> => {
   const requests: RecordedRequest[] = [];
   const queued: FakeAnswer[] = [];
   const hanging = new Set<() => void>();
@@ -91,7 +93,9 @@ export const startFakeHttpServer = async (responder: Responder = () => ({ status
         if (hits.length >= count) return hits;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      throw new Error(`expected ${count} matching request(s) within ${timeoutMs} ms, saw ${requests.filter(filter).length}: ${JSON.stringify(requests.map((r) => `${r.method} ${r.path}`))}`);
+      throw new Error(
+        `expected ${count} matching request(s) within ${timeoutMs} ms, saw ${requests.filter(filter).length}: ${JSON.stringify(requests.map((r) => `${r.method} ${r.path}`))}`,
+      );
     },
     close: async () => {
       for (const end of hanging) end();

@@ -30,7 +30,14 @@ const asJson = async <T>(response: Response): Promise<JsonAnswer<T>> => {
 export const postSignedWebhook = async <T = Record<string, unknown>>(
   url: string,
   body: unknown,
-  options: { secret: string; id?: string; timestamp?: Date; raw?: string; tampered?: string; headers?: Record<string, string> },
+  options: {
+    secret: string;
+    id?: string;
+    timestamp?: Date;
+    raw?: string;
+    tampered?: string;
+    headers?: Record<string, string>;
+  },
 ): Promise<JsonAnswer<T>> => {
   const raw = options.raw ?? JSON.stringify(body);
   const signed = signStandardWebhook({
@@ -63,7 +70,11 @@ export const admin = async <T = Record<string, unknown>>(
 };
 
 /** Polls `probe` until it returns a defined value, or fails with `what` after `timeoutMs`. */
-export const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> => {
+export const eventually = async <T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -1,6 +1,10 @@
 import { vi } from 'vitest';
 import type { DeliveryPorts } from '../../functions/platform/dispatcher/deliver.js';
-import { type OutboundMessage, type OutboundMessageInput, outboundMessage } from '../../functions/kernel/outbound/message.js';
+import {
+  type OutboundMessage,
+  type OutboundMessageInput,
+  outboundMessage,
+} from '../../functions/kernel/outbound/message.js';
 
 /** An outbound message with sensible defaults; override any field. */
 export const anOutboundMessage = (overrides: Partial<OutboundMessageInput> = {}): OutboundMessage =>
@@ -18,7 +22,9 @@ export const fakeDeliveryPorts = (overrides: Partial<DeliveryPorts> = {}): Deliv
   sendMail: vi.fn(async () => undefined),
   settingsOf: vi.fn(async (name: string) => {
     const settings: Record<string, string> =
-      name === 'mail' ? { from: 'sync@example.com' } : { apiUrl: 'http://crm.test/', apiKey: 'k-123', webhookSecret: 'whsec_x' };
+      name === 'mail'
+        ? { from: 'sync@example.com' }
+        : { apiUrl: 'http://crm.test/', apiKey: 'k-123', webhookSecret: 'whsec_x' };
     return { ok: true as const, settings };
   }),
   deliveredVersion: vi.fn(async () => undefined),

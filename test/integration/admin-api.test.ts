@@ -48,7 +48,9 @@ describe('Admin API: authorization', () => {
     delete process.env.ADMIN_TOKEN;
     try {
       // Act
-      const response = await stack.fetch('/admin/records/contact/x', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      const response = await stack.fetch('/admin/records/contact/x', {
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      });
       // Assess
       expect(response.status).toBe(403);
     } finally {
@@ -66,7 +68,13 @@ describe('Admin API: records', () => {
     const read = await admin(stack.url, 'GET', `/admin/records/account/${id}`);
     // Assess
     expect(written.status).toBe(200);
-    expect(read.body).toMatchObject({ record_type: 'account', record_id: id, data: { company_name: 'Acme' }, origin: 'local', version: 1 });
+    expect(read.body).toMatchObject({
+      record_type: 'account',
+      record_id: id,
+      data: { company_name: 'Acme' },
+      origin: 'local',
+      version: 1,
+    });
   });
 
   it('bumps the version on every write and keeps the last agreed data aside', async () => {
@@ -76,7 +84,11 @@ describe('Admin API: records', () => {
     // Act
     const second = await admin(stack.url, 'PUT', `/admin/records/account/${id}`, { company_name: 'Acme Ltd' });
     // Assess
-    expect(second.body).toMatchObject({ version: 2, data: { company_name: 'Acme Ltd' }, base_data: { company_name: 'Acme' } });
+    expect(second.body).toMatchObject({
+      version: 2,
+      data: { company_name: 'Acme Ltd' },
+      base_data: { company_name: 'Acme' },
+    });
   });
 
   it('answers 404 naming the record that does not exist', async () => {

@@ -19,12 +19,19 @@ const crmChange = (overrides: Record<string, unknown> = {}) => ({
   type: 'contact',
   id: crmId(),
   timestamp: at('2026-11-24T10:00:00Z'),
-  data: { firstName: 'Ana', lastName: 'Lima', email: `ana-${randomUUID().slice(0, 6)}@example.com`, account: { name: 'Acme' } },
+  data: {
+    firstName: 'Ana',
+    lastName: 'Lima',
+    email: `ana-${randomUUID().slice(0, 6)}@example.com`,
+    account: { name: 'Acme' },
+  },
   ...overrides,
 });
 
-const send = (body: unknown, options: { id?: string; timestamp?: Date; raw?: string; tampered?: string; secret?: string } = {}) =>
-  postSignedWebhook(webhookUrl, body, { secret: TEST_CRM_SECRET, ...options });
+const send = (
+  body: unknown,
+  options: { id?: string; timestamp?: Date; raw?: string; tampered?: string; secret?: string } = {},
+) => postSignedWebhook(webhookUrl, body, { secret: TEST_CRM_SECRET, ...options });
 
 beforeAll(async () => {
   // Outbound is tested elsewhere: inbound writes never reach it (origin crm), and no CRM URL is set here.
@@ -43,7 +50,11 @@ afterAll(async () => {
  */
 const syncEvents = (recordId: string, count: number) =>
   eventually(async () => {
-    const answer = await admin<{ items: Record<string, unknown>[] }>(stack.url, 'GET', `/admin/events?record_id=${recordId}`);
+    const answer = await admin<{ items: Record<string, unknown>[] }>(
+      stack.url,
+      'GET',
+      `/admin/events?record_id=${recordId}`,
+    );
     return answer.body.items.length >= count ? answer.body.items : undefined;
   }, `${count} sync events of ${recordId}`);
 
@@ -58,7 +69,15 @@ const storedItem = async (pk: string) =>
 describe('POST /webhooks/crm: applying changes', () => {
   it('stores a created contact under its local field names, linked to the CRM id', async () => {
     // Prepare
-    const change = crmChange({ data: { firstName: 'Ana', lastName: 'Lima', email: 'ana.lima@example.com', leadSource: 'web', account: { name: 'Acme' } } });
+    const change = crmChange({
+      data: {
+        firstName: 'Ana',
+        lastName: 'Lima',
+        email: 'ana.lima@example.com',
+        leadSource: 'web',
+        account: { name: 'Acme' },
+      },
+    });
     // Act
     const answer = await send(change);
     // Assess
@@ -85,8 +104,30 @@ describe('POST /webhooks/crm: applying changes', () => {
   });
 
   it.each([
-    ['account', { name: 'Acme', industry: 'Retail', annualRevenue: 2500000, numberOfEmployees: 40 }, { company_name: 'Acme', industry: 'Retail', annual_revenue: 2500000, employee_count: 40 }],
-    ['opportunity', { name: 'Renewal', accountId: 'acc-1', amount: 12000, stageName: 'Negotiation', probability: 60, closeDate: '2026-12-31' }, { name: 'Renewal', account_id: 'acc-1', amount: 12000, stage: 'Negotiation', probability: 60, close_date: '2026-12-31' }],
+    [
+      'account',
+      { name: 'Acme', industry: 'Retail', annualRevenue: 2500000, numberOfEmployees: 40 },
+      { company_name: 'Acme', industry: 'Retail', annual_revenue: 2500000, employee_count: 40 },
+    ],
+    [
+      'opportunity',
+      {
+        name: 'Renewal',
+        accountId: 'acc-1',
+        amount: 12000,
+        stageName: 'Negotiation',
+        probability: 60,
+        closeDate: '2026-12-31',
+      },
+      {
+        name: 'Renewal',
+        account_id: 'acc-1',
+        amount: 12000,
+        stage: 'Negotiation',
+        probability: 60,
+        close_date: '2026-12-31',
+      },
+    ],
   ])('stores a created %s through its mapping', async (type, data, expected) => {
     // Prepare
     const change = crmChange({ type, data });
@@ -103,7 +144,12 @@ describe('POST /webhooks/crm: applying changes', () => {
     const created = crmChange();
     await send(created);
     // Act
-    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'CTO' } });
+    const answer = await send({
+      ...created,
+      event: 'updated',
+      timestamp: at('2026-11-24T11:00:00Z'),
+      data: { title: 'CTO' },
+    });
     // Assess
     expect(answer.body).toMatchObject({ status: 'synced', changed: true });
     const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
@@ -116,18 +162,21 @@ describe('POST /webhooks/crm: applying changes', () => {
     ['a null for a field we lack', { title: null }, false, 1],
     ['a field we lack', { title: 'CFO' }, true, 2],
     ['a null over a value we hold', { lastName: null }, true, 2],
-  ])('answers an update carrying %s as the rules do, in one write or after it', async (_name, data, changed, version) => {
-    // Prepare: a contact in sync, as the CRM created it.
-    const created = crmChange();
-    await send(created);
-    // Act
-    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data });
-    // Assess
-    expect(answer.body).toMatchObject({ status: 'synced', changed });
-    const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
-    expect(record.body.version).toBe(version);
-    expect(record.body.remote_updated_at).toBe(at('2026-11-24T11:00:00Z'));
-  });
+  ])(
+    'answers an update carrying %s as the rules do, in one write or after it',
+    async (_name, data, changed, version) => {
+      // Prepare: a contact in sync, as the CRM created it.
+      const created = crmChange();
+      await send(created);
+      // Act
+      const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data });
+      // Assess
+      expect(answer.body).toMatchObject({ status: 'synced', changed });
+      const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
+      expect(record.body.version).toBe(version);
+      expect(record.body.remote_updated_at).toBe(at('2026-11-24T11:00:00Z'));
+    },
+  );
 
   it('creates the record when an update arrives for a contact we do not have', async () => {
     // Prepare
@@ -182,7 +231,10 @@ describe('POST /webhooks/crm: applying changes', () => {
     expect(derived.status).toBe(404);
     // The CRM id's derived key holds an alias to the local record; the record keeps its match entry.
     expect(await storedItem(`contact#crm-${change.id}`)).toMatchObject({ alias_of: localId, external_id: change.id });
-    expect(await storedItem(`contact#${localId}`)).toMatchObject({ external_id: change.id, match_key: `contact#email#${email}` });
+    expect(await storedItem(`contact#${localId}`)).toMatchObject({
+      external_id: change.id,
+      match_key: `contact#email#${email}`,
+    });
   });
 
   it('applies later changes of a linked contact to the local record, through its alias', async () => {
@@ -193,8 +245,17 @@ describe('POST /webhooks/crm: applying changes', () => {
     const created = crmChange({ data: { firstName: 'Di', email } });
     await send(created);
     // Act
-    const update = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'CFO' } });
-    const createdAgain = await send({ ...created, timestamp: at('2026-11-24T12:00:00Z'), data: { firstName: 'Di', email } });
+    const update = await send({
+      ...created,
+      event: 'updated',
+      timestamp: at('2026-11-24T11:00:00Z'),
+      data: { title: 'CFO' },
+    });
+    const createdAgain = await send({
+      ...created,
+      timestamp: at('2026-11-24T12:00:00Z'),
+      data: { firstName: 'Di', email },
+    });
     // Assess
     expect(update.body).toMatchObject({ status: 'synced', record_id: localId, changed: true });
     expect(createdAgain.body).toMatchObject({ status: 'synced', record_id: localId, changed: false });
@@ -287,7 +348,12 @@ describe('POST /webhooks/crm: redelivery and ordering', () => {
     await send(created);
     await send({ ...created, event: 'updated', timestamp: at('2026-11-24T12:00:00Z'), data: { title: 'Newest' } });
     // Act
-    const late = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { title: 'Older' } });
+    const late = await send({
+      ...created,
+      event: 'updated',
+      timestamp: at('2026-11-24T11:00:00Z'),
+      data: { title: 'Older' },
+    });
     // Assess
     expect(late).toMatchObject({ status: 200, body: { status: 'stale' } });
     const record = await admin(stack.url, 'GET', `/admin/records/contact/crm-${created.id}`);
@@ -324,19 +390,33 @@ describe('POST /webhooks/crm: redelivery and ordering', () => {
 describe('POST /webhooks/crm: conflicts', () => {
   it('stores a conflict when a local change is pending and leaves the record as it is', async () => {
     // Prepare: synced from the CRM, then edited locally (not yet acknowledged by the CRM).
-    const created = crmChange({ data: { firstName: 'Ana', email: `c-${randomUUID().slice(0, 6)}@example.com`, phone: '111' } });
+    const created = crmChange({
+      data: { firstName: 'Ana', email: `c-${randomUUID().slice(0, 6)}@example.com`, phone: '111' },
+    });
     await send(created);
     const recordId = `crm-${created.id}`;
     const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
-    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, { ...(local.body.data as object), phone: '222' });
+    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
+      ...(local.body.data as object),
+      phone: '222',
+    });
     // Act
-    const answer = await send({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { phone: '333' } });
+    const answer = await send({
+      ...created,
+      event: 'updated',
+      timestamp: at('2026-11-24T11:00:00Z'),
+      data: { phone: '333' },
+    });
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'conflict', conflict_id: expect.any(String) });
     const record = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
     expect(record.body.data).toMatchObject({ phone: '222' });
-    const conflicts = await admin<{ items: Record<string, unknown>[] }>(stack.url, 'GET', '/admin/conflicts?status=pending');
+    const conflicts = await admin<{ items: Record<string, unknown>[] }>(
+      stack.url,
+      'GET',
+      '/admin/conflicts?status=pending',
+    );
     const conflict = conflicts.body.items.find((c) => c.conflict_id === answer.body.conflict_id);
     expect(conflict).toMatchObject({
       record_id: recordId,
@@ -371,7 +451,11 @@ describe('POST /webhooks/crm: secret rotation', () => {
 });
 
 describe('POST /webhooks/crm: refusals write nothing', () => {
-  const refusedWith = async (status: number, send: () => Promise<{ status: number; body: Record<string, unknown> }>, id: string) => {
+  const refusedWith = async (
+    status: number,
+    send: () => Promise<{ status: number; body: Record<string, unknown> }>,
+    id: string,
+  ) => {
     const answer = await send();
     expect(answer.status).toBe(status);
     expect(String(answer.body.error)).not.toMatch(/\bat\s.+:\d+/); // never a stack trace
@@ -383,7 +467,11 @@ describe('POST /webhooks/crm: refusals write nothing', () => {
   it.each([
     ['signed with another secret', { secret: 'whsec_QWxsIHlvdXIgYmFzZSBhcmUgYmVsb25nIHRvIHVz' }, 'signature mismatch'],
     ['signed over 5 minutes ago', { timestamp: new Date(Date.now() - 6 * 60_000) }, 'timestamp too old'],
-    ['signed over 5 minutes in the future', { timestamp: new Date(Date.now() + 6 * 60_000) }, 'timestamp in the future'],
+    [
+      'signed over 5 minutes in the future',
+      { timestamp: new Date(Date.now() + 6 * 60_000) },
+      'timestamp in the future',
+    ],
   ])('answers 401 to a webhook %s', async (_label, options, reason) => {
     const change = crmChange();
     const answer = await refusedWith(401, () => send(change, options), change.id);
@@ -392,7 +480,11 @@ describe('POST /webhooks/crm: refusals write nothing', () => {
 
   it('answers 401 to a body changed after signing', async () => {
     const change = crmChange();
-    await refusedWith(401, () => send(change, { tampered: JSON.stringify({ ...change, data: { email: 'evil@example.com' } }) }), change.id);
+    await refusedWith(
+      401,
+      () => send(change, { tampered: JSON.stringify({ ...change, data: { email: 'evil@example.com' } }) }),
+      change.id,
+    );
   });
 
   it('answers 401 to a webhook without signature headers', async () => {
@@ -400,7 +492,11 @@ describe('POST /webhooks/crm: refusals write nothing', () => {
     await refusedWith(
       401,
       async () => {
-        const response = await fetch(webhookUrl, { method: 'POST', body: JSON.stringify(change), headers: { 'content-type': 'application/json' } });
+        const response = await fetch(webhookUrl, {
+          method: 'POST',
+          body: JSON.stringify(change),
+          headers: { 'content-type': 'application/json' },
+        });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       },
       change.id,
@@ -421,7 +517,11 @@ describe('POST /webhooks/crm: refusals write nothing', () => {
 
   it('answers 400 to a body that is not JSON', async () => {
     const change = crmChange();
-    const answer = await refusedWith(400, () => send(undefined, { raw: `{"event":"created","id":"${change.id}"` }), change.id);
+    const answer = await refusedWith(
+      400,
+      () => send(undefined, { raw: `{"event":"created","id":"${change.id}"` }),
+      change.id,
+    );
     expect(answer.body.error).toBe('Body is not valid JSON');
   });
 

@@ -360,7 +360,14 @@ describe('Crash recovery', () => {
     const sku = newSku();
     const id = `msg_${randomUUID()}`;
     await adjust({ sku, type: 'receipt', quantity: 10 });
-    const shipment = { source: 'erp', sku, warehouse: WAREHOUSE, type: 'shipment', quantity: 3, reason: 'order 77' } as const;
+    const shipment = {
+      source: 'erp',
+      sku,
+      warehouse: WAREHOUSE,
+      type: 'shipment',
+      quantity: 3,
+      reason: 'order 77',
+    } as const;
     expect((await applyStockChange(shipment, id, new Date().toISOString())).kind).toBe('applied');
     await leaveCrashedClaim(id);
     await adjust({ sku, type: 'receipt', quantity: 5 });

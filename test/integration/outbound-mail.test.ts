@@ -47,7 +47,10 @@ describe('Outbound mail', () => {
       },
     ]);
     // Assess
-    const mail = await eventually(async () => (await sentMail()).find((m) => m.subject === subject), 'the mail in SES local');
+    const mail = await eventually(
+      async () => (await sentMail()).find((m) => m.subject === subject),
+      'the mail in SES local',
+    );
     expect(mail).toMatchObject({
       from: 'sync@example.com',
       destination: { to: ['customer@example.com'] },
@@ -61,7 +64,11 @@ describe('Outbound mail', () => {
     const subject = `Held back ${randomUUID().slice(0, 8)}`;
     // Act
     await enqueueOutbound([
-      { id: `mail#${subject}`, group: 'mail#held', request: { kind: 'mail', to: ['ops@example.com'], subject, text: 'x' } },
+      {
+        id: `mail#${subject}`,
+        group: 'mail#held',
+        request: { kind: 'mail', to: ['ops@example.com'], subject, text: 'x' },
+      },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const before = (await sentMail()).filter((m) => m.subject === subject);

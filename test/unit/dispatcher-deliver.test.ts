@@ -33,7 +33,9 @@ describe('Function: deliver()', () => {
   it('sends the API key in X-API-Key for integrations that use a header scheme', async () => {
     // Prepare
     const ports = fakeDeliveryPorts();
-    const message = anOutboundMessage({ request: { integration: 'pos', method: 'POST', path: '/inventory/update', body: {} } });
+    const message = anOutboundMessage({
+      request: { integration: 'pos', method: 'POST', path: '/inventory/update', body: {} },
+    });
     // Act
     await deliver(message, 1, ports);
     // Assess
@@ -64,7 +66,9 @@ describe('Function: deliver()', () => {
     // Assess
     expect(first).toMatchObject({ kind: 'retry', status: 500 });
     expect(third).toMatchObject({ kind: 'retry', status: 500 });
-    expect((third as { delaySeconds: number }).delaySeconds).toBeGreaterThan((first as { delaySeconds: number }).delaySeconds);
+    expect((third as { delaySeconds: number }).delaySeconds).toBeGreaterThan(
+      (first as { delaySeconds: number }).delaySeconds,
+    );
   });
 
   it('treats a call that outlives the timeout as retryable', async () => {
@@ -151,12 +155,17 @@ describe('Function: deliver()', () => {
   it('sends mail from the configured sender', async () => {
     // Prepare
     const ports = fakeDeliveryPorts();
-    const message = anOutboundMessage({ request: { kind: 'mail', to: ['sales@example.com'], subject: 'Hi', text: 'x' } });
+    const message = anOutboundMessage({
+      request: { kind: 'mail', to: ['sales@example.com'], subject: 'Hi', text: 'x' },
+    });
     // Act
     const outcome = await deliver(message, 1, ports);
     // Assess
     expect(outcome).toEqual({ kind: 'delivered', status: 200 });
-    expect(ports.sendMail).toHaveBeenCalledWith(expect.objectContaining({ to: ['sales@example.com'] }), 'sync@example.com');
+    expect(ports.sendMail).toHaveBeenCalledWith(
+      expect.objectContaining({ to: ['sales@example.com'] }),
+      'sync@example.com',
+    );
   });
 });
 

@@ -43,14 +43,24 @@ describe('Function: decideInbound()', () => {
 
   it('raises a conflict when a local change the source has not acknowledged is pending', () => {
     // Prepare
-    const record = aStoredContact({ version: 3, synced_version: 2, origin: 'local', data: { email: 'ana@local.example' } });
+    const record = aStoredContact({
+      version: 3,
+      synced_version: 2,
+      origin: 'local',
+      data: { email: 'ana@local.example' },
+    });
     // Act / Assess
     expect(decideInbound(record, aCrmChange({ data: { email: 'ana@crm.example' } }))).toEqual({ kind: 'conflict' });
   });
 
   it('takes the source repeating our pending values as an acknowledgement, not a conflict', () => {
     // Prepare
-    const record = aStoredContact({ version: 3, synced_version: 2, origin: 'local', data: { email: 'ana@local.example' } });
+    const record = aStoredContact({
+      version: 3,
+      synced_version: 2,
+      origin: 'local',
+      data: { email: 'ana@local.example' },
+    });
     // Act
     const decision = decideInbound(record, aCrmChange({ data: { email: 'ana@local.example' } }));
     // Assess
@@ -74,7 +84,12 @@ describe('Function: decideInbound()', () => {
 
   it('applies an echo that also brings fields we lack, such as a default status', () => {
     // Prepare
-    const record = aStoredContact({ version: 1, synced_version: 0, origin: 'local', data: { email: 'ana@example.com' } });
+    const record = aStoredContact({
+      version: 1,
+      synced_version: 0,
+      origin: 'local',
+      data: { email: 'ana@example.com' },
+    });
     // Act
     const decision = decideInbound(record, aCrmChange({ data: { email: 'ana@example.com', status: 'lead' } }));
     // Assess
@@ -87,7 +102,10 @@ describe('Function: decideInbound()', () => {
 
   it('keeps a tombstone from being undone by a late, older create', () => {
     // Prepare
-    const tombstone = aStoredContact({ deleted_at: '2026-11-05T00:00:00.000Z', remote_updated_at: '2026-11-05T00:00:00.000Z' });
+    const tombstone = aStoredContact({
+      deleted_at: '2026-11-05T00:00:00.000Z',
+      remote_updated_at: '2026-11-05T00:00:00.000Z',
+    });
     // Act
     const decision = decideInbound(tombstone, aCrmChange({ event: 'created', timestamp: '2026-11-04T00:00:00.000Z' }));
     // Assess

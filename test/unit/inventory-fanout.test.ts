@@ -8,9 +8,8 @@ const findProduct = vi.hoisted(() => vi.fn());
 vi.mock('../../functions/kernel/outbound/outbound-queue.js', () => ({ enqueueOutbound }));
 vi.mock('../../functions/inventory/store/products.js', () => ({ findProduct }));
 
-const { alertMessages, newStockVersionOf, newestVersions, stockChangeOf, stockMessages, supersededInBatch } = await import(
-  '../../functions/inventory/fanout/plan-fanout.js'
-);
+const { alertMessages, newStockVersionOf, newestVersions, stockChangeOf, stockMessages, supersededInBatch } =
+  await import('../../functions/inventory/fanout/plan-fanout.js');
 const { fanOutStockChange } = await import('../../functions/inventory/fanout/fan-out.js');
 
 const CHANGE = { sku: 'SKU-1', warehouse: 'WH-1', version: 7, before: 12, after: 8, source: 'pos' };

@@ -5,7 +5,12 @@ import { aStockItem } from '../helpers/inventory-factories.js';
 describe('Function: transactionOf()', () => {
   it('records the before and after the atomic update wrote, keyed by the version it made', () => {
     // Prepare
-    const stock = aStockItem({ version: 7, last_quantity_before: 12, quantity_on_hand: 9, last_adjustment_type: 'shipment' });
+    const stock = aStockItem({
+      version: 7,
+      last_quantity_before: 12,
+      quantity_on_hand: 9,
+      last_adjustment_type: 'shipment',
+    });
     // Act
     const transaction = transactionOf(stock);
     // Assess

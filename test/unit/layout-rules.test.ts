@@ -22,10 +22,13 @@ import { bundledFiles, filesUnder, importsOf } from '../helpers/source-graph.js'
  */
 const FUNCTIONS = 'functions';
 const NOT_TOOLS = new Set(['kernel', 'platform']);
-const tools = readdirSync(FUNCTIONS).filter((name) => statSync(`${FUNCTIONS}/${name}`).isDirectory() && !NOT_TOOLS.has(name));
+const tools = readdirSync(FUNCTIONS).filter(
+  (name) => statSync(`${FUNCTIONS}/${name}`).isDirectory() && !NOT_TOOLS.has(name),
+);
 
 /** `functions/crm/inbound/handler.ts` -> `crm`; undefined outside functions/. */
-const homeOf = (file: string): string | undefined => (file.startsWith(`${FUNCTIONS}/`) ? file.split('/')[1] : undefined);
+const homeOf = (file: string): string | undefined =>
+  file.startsWith(`${FUNCTIONS}/`) ? file.split('/')[1] : undefined;
 const isFragment = (file: string): boolean => /^functions\/[^/]+\/topology\.ts$/.test(file);
 const isWiring = (file: string): boolean => file.startsWith('functions/kernel/wiring/');
 
@@ -45,7 +48,10 @@ describe('Layout rules', () => {
 
   it('keeps the kernel free of tools and shared Lambdas', () => {
     // Act
-    const found = breaches('functions/kernel', (_from, to) => homeOf(to) === 'kernel' || to.startsWith('lib/topology-spec'));
+    const found = breaches(
+      'functions/kernel',
+      (_from, to) => homeOf(to) === 'kernel' || to.startsWith('lib/topology-spec'),
+    );
 
     // Assess
     expect(found).toEqual([]);
@@ -67,7 +73,11 @@ describe('Layout rules', () => {
     const found = breaches('functions/platform', (from, to) => {
       if (isFragment(from)) return to === 'lib/topology-spec.ts' || isWiring(to);
       const home = homeOf(to);
-      return home === 'platform' || home === 'kernel' || (home !== undefined && tools.includes(home) && to === `functions/${home}/actions.ts`);
+      return (
+        home === 'platform' ||
+        home === 'kernel' ||
+        (home !== undefined && tools.includes(home) && to === `functions/${home}/actions.ts`)
+      );
     });
 
     // Assess
@@ -91,7 +101,9 @@ describe('Layout rules', () => {
           .filter((edge) => !(edge.file === 'lib/topology-spec.ts' || (edge.file && isWiring(edge.file))))
           .map((edge) => `${from} -> ${edge.specifier}`),
       ),
-      ...filesUnder('functions/kernel/wiring').flatMap((from) => importsOf(from).map((edge) => `${from} -> ${edge.specifier}`)),
+      ...filesUnder('functions/kernel/wiring').flatMap((from) =>
+        importsOf(from).map((edge) => `${from} -> ${edge.specifier}`),
+      ),
     ];
 
     // Assess

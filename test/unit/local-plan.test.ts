@@ -77,7 +77,10 @@ describe('Function: planOffline()', () => {
     ],
     [
       'an admin route without the authorizer function',
-      withChange({ routes: [{ method: 'GET', path: '/x', function: 'http', auth: 'admin' }], authorizer: 'adminAuthorizer' }),
+      withChange({
+        routes: [{ method: 'GET', path: '/x', function: 'http', auth: 'admin' }],
+        authorizer: 'adminAuthorizer',
+      }),
       /the authorizer of admin routes: function "adminAuthorizer" is not declared/,
     ],
     [

@@ -66,8 +66,16 @@ describe('Mapping: CRM contact', () => {
 
 describe('Mapping: CRM account and opportunity', () => {
   it.each([
-    ['account', { name: 'Acme', annualRevenue: 1e6, numberOfEmployees: 40, billingAddress: { city: 'Porto' } }, { company_name: 'Acme', annual_revenue: 1e6, employee_count: 40, billing_address: { city: 'Porto' } }],
-    ['opportunity', { name: 'Deal', accountId: 'a1', amount: 5000, stageName: 'won', probability: 100, closeDate: '2026-12-01' }, { name: 'Deal', account_id: 'a1', amount: 5000, stage: 'won', probability: 100, close_date: '2026-12-01' }],
+    [
+      'account',
+      { name: 'Acme', annualRevenue: 1e6, numberOfEmployees: 40, billingAddress: { city: 'Porto' } },
+      { company_name: 'Acme', annual_revenue: 1e6, employee_count: 40, billing_address: { city: 'Porto' } },
+    ],
+    [
+      'opportunity',
+      { name: 'Deal', accountId: 'a1', amount: 5000, stageName: 'won', probability: 100, closeDate: '2026-12-01' },
+      { name: 'Deal', account_id: 'a1', amount: 5000, stage: 'won', probability: 100, close_date: '2026-12-01' },
+    ],
   ])('maps a CRM %s to local fields', (type, remote, expected) => {
     const mapping = mappingFor('crm', type);
     expect(mapping && toLocal(mapping, remote)).toEqual(expected);
@@ -94,6 +102,10 @@ describe('Function: defineMapping()', () => {
   });
 
   it('holds only valid declarations in the registry', () => {
-    expect(mappings.map((m) => `${m.system}/${m.recordType}`)).toEqual(['crm/contact', 'crm/account', 'crm/opportunity']);
+    expect(mappings.map((m) => `${m.system}/${m.recordType}`)).toEqual([
+      'crm/contact',
+      'crm/account',
+      'crm/opportunity',
+    ]);
   });
 });

@@ -27,7 +27,10 @@ describe('Record keys', () => {
 
   it('keeps the aliases of two vendors with the same id apart', () => {
     // Act: crm-003A is the id the CRM's 003A derives; the ERP's 003A has a key of its own.
-    const keys = [aliasFor('contact', 'c-1', 'crm', '003A', 'now').pk, aliasFor('contact', 'c-1', 'erp', '003A', 'now').pk];
+    const keys = [
+      aliasFor('contact', 'c-1', 'crm', '003A', 'now').pk,
+      aliasFor('contact', 'c-1', 'erp', '003A', 'now').pk,
+    ];
     // Assess
     expect(keys).toEqual(['contact#crm-003A', 'contact#erp-003A']);
   });

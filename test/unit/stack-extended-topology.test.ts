@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Topology, topology } from '../../lib/topology.js';
-import { getAtt, logicalIdOf, nagFindings, ref, resourcesOf, type SynthesizedApp, synthesizeApp } from './stack-fixture.js';
+import {
+  getAtt,
+  logicalIdOf,
+  nagFindings,
+  ref,
+  resourcesOf,
+  type SynthesizedApp,
+  synthesizeApp,
+} from './stack-fixture.js';
 
 /**
  * The project topology plus members of every kind the stack must handle
@@ -122,7 +130,9 @@ describe('Class: SyncToolsStack with an extended topology', () => {
     const functions = resourcesOf(built.template, 'AWS::Lambda::Function');
 
     // Assess
-    expect(functions[fnId('nightlyReport')]?.Properties?.DeadLetterConfig).toEqual({ TargetArn: getAtt(logicalIdOf(failures), 'Arn') });
+    expect(functions[fnId('nightlyReport')]?.Properties?.DeadLetterConfig).toEqual({
+      TargetArn: getAtt(logicalIdOf(failures), 'Arn'),
+    });
     expect(functions[fnId('conflictWatcher')]?.Properties?.DeadLetterConfig).toBeUndefined();
     expect(resourcesOf(built.template, 'AWS::SQS::Queue')[logicalIdOf(failures)]?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
@@ -137,7 +147,8 @@ describe('Class: SyncToolsStack with an extended topology', () => {
     const policy = Object.values(resourcesOf(built.template, 'AWS::SQS::QueuePolicy')).find(
       (p) => JSON.stringify(p.Properties?.Queues) === JSON.stringify([ref(logicalIdOf(failures))]),
     );
-    const statements = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)?.Statement;
+    const statements = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)
+      ?.Statement;
 
     // Assess
     expect(statements).toEqual(

@@ -15,7 +15,10 @@ describe('Function: topologyProblems()', () => {
 
   it('names a route to an undeclared function', () => {
     // Prepare
-    const broken: Topology = { ...base, routes: [...base.routes, { method: 'POST', path: '/webhooks/x', function: 'nope', auth: 'public' }] };
+    const broken: Topology = {
+      ...base,
+      routes: [...base.routes, { method: 'POST', path: '/webhooks/x', function: 'nope', auth: 'public' }],
+    };
 
     // Act
     const problems = topologyProblems(broken);
@@ -54,7 +57,10 @@ describe('Function: topologyProblems()', () => {
     // Prepare
     const outbound = base.queues.outbound;
     if (!outbound) throw new Error('the project topology has no outbound queue');
-    const broken: Topology = { ...base, queues: { ...base.queues, outbound: { ...outbound, visibilityTimeoutSeconds: 10 } } };
+    const broken: Topology = {
+      ...base,
+      queues: { ...base.queues, outbound: { ...outbound, visibilityTimeoutSeconds: 10 } },
+    };
 
     // Act
     const problems = topologyProblems(broken);
@@ -67,7 +73,9 @@ describe('Function: topologyProblems()', () => {
     // Prepare
     const broken: Topology = {
       ...base,
-      queueConsumers: base.queueConsumers.map((c) => (c.queue === 'outbound' ? { ...c, maxBatchingWindowSeconds: 5 } : c)),
+      queueConsumers: base.queueConsumers.map((c) =>
+        c.queue === 'outbound' ? { ...c, maxBatchingWindowSeconds: 5 } : c,
+      ),
     };
 
     // Act
@@ -112,7 +120,10 @@ describe('Function: topologyProblems()', () => {
     if (!health) throw new Error('the project topology has no health function');
     const broken: Topology = {
       ...base,
-      functions: { ...base.functions, health: { ...health, tables: { ghost: ['GetItem'] } as unknown as typeof health.tables } },
+      functions: {
+        ...base.functions,
+        health: { ...health, tables: { ghost: ['GetItem'] } as unknown as typeof health.tables },
+      },
     };
 
     // Act

@@ -32,7 +32,12 @@ const keys = { pk: 'contact#crm-003A' };
 describe('Function: planSyncLog()', () => {
   it('logs the event a new inbound write carries, under the record it describes', () => {
     // Prepare
-    const record = aStreamRecord({ eventName: 'MODIFY', keys, oldImage: aRecordImage('e-1'), newImage: aRecordImage('e-2') });
+    const record = aStreamRecord({
+      eventName: 'MODIFY',
+      keys,
+      oldImage: aRecordImage('e-1'),
+      newImage: aRecordImage('e-2'),
+    });
 
     // Act
     const plan = planSyncLog(record);
@@ -81,8 +86,18 @@ describe('Function: planSyncLog()', () => {
   });
 
   it.each([
-    ['a later write that kept the event (a local edit, a write-back)', aRecordImage('e-1'), aRecordImage('e-1', { origin: 'local', version: 3 }), 'event already logged'],
-    ['a write of a record that never carried one', aRecordImage(undefined), aRecordImage(undefined, { version: 3 }), 'no sync event'],
+    [
+      'a later write that kept the event (a local edit, a write-back)',
+      aRecordImage('e-1'),
+      aRecordImage('e-1', { origin: 'local', version: 3 }),
+      'event already logged',
+    ],
+    [
+      'a write of a record that never carried one',
+      aRecordImage(undefined),
+      aRecordImage(undefined, { version: 3 }),
+      'no sync event',
+    ],
   ])('skips %s', (_name, oldImage, newImage, reason) => {
     // Prepare
     const record = aStreamRecord({ eventName: 'MODIFY', keys, oldImage, newImage });

@@ -10,14 +10,19 @@ import { tableAccessOf, tableUseOf } from '../helpers/source-graph.js';
  * a BatchWriteItem, a DeleteItem) fails here, as does a call without a grant.
  */
 describe('Topology: table grants', () => {
-  it.each(Object.entries(topology.functions))('grants %s exactly the table operations its code calls', (_name, spec) => {
-    // Act
-    const used = tableAccessOf(spec.entry);
+  it.each(Object.entries(topology.functions))(
+    'grants %s exactly the table operations its code calls',
+    (_name, spec) => {
+      // Act
+      const used = tableAccessOf(spec.entry);
 
-    // Assess
-    const declared = Object.fromEntries(Object.entries(spec.tables ?? {}).map(([table, ops]) => [table, [...ops].sort()]));
-    expect(used).toEqual(declared);
-  });
+      // Assess
+      const declared = Object.fromEntries(
+        Object.entries(spec.tables ?? {}).map(([table, ops]) => [table, [...ops].sort()]),
+      );
+      expect(used).toEqual(declared);
+    },
+  );
 
   it('reads the tables and operations of a module from its code, not from its comments', () => {
     // Act

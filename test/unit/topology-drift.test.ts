@@ -66,7 +66,12 @@ describe('Topology drift: CDK template vs offline plan', () => {
       );
       expect(indexes, table.name).toEqual(
         table.indexes.map((i) =>
-          [i.name, [i.partitionKey, i.sortKey].filter(Boolean).join('+'), i.projection, ...(i.nonKeyAttributes ?? [])].join(' '),
+          [
+            i.name,
+            [i.partitionKey, i.sortKey].filter(Boolean).join('+'),
+            i.projection,
+            ...(i.nonKeyAttributes ?? []),
+          ].join(' '),
         ),
       );
     }
@@ -127,7 +132,9 @@ describe('Topology drift: CDK template vs offline plan', () => {
 
   it('runs the same schedules with the same expressions', () => {
     const rules = Object.values(resourcesOf(built.template, 'AWS::Events::Rule'));
-    expect(rules.map((r) => r.Properties?.ScheduleExpression).sort()).toEqual(plan.schedules.map((s) => s.expression).sort());
+    expect(rules.map((r) => r.Properties?.ScheduleExpression).sort()).toEqual(
+      plan.schedules.map((s) => s.expression).sort(),
+    );
   });
 
   it('gives every function the same timeout and memory on both sides', () => {

@@ -23,7 +23,9 @@ const SYSTEM = 'crm';
 
 const pushedFields = (mappingFields: readonly { local: string; direction: string }[], data: RecordData): RecordData =>
   Object.fromEntries(
-    mappingFields.filter((f) => f.direction === 'both' && data[f.local] !== undefined).map((f) => [f.local, data[f.local]]),
+    mappingFields
+      .filter((f) => f.direction === 'both' && data[f.local] !== undefined)
+      .map((f) => [f.local, data[f.local]]),
   );
 
 const crmPushAction: OutboundAction = {
@@ -61,12 +63,23 @@ const crmPushAction: OutboundAction = {
     const type = String(message.action?.params.record_type);
     const id = String(message.action?.params.record_id);
     const body = answer.body as { id?: unknown } | undefined;
-    const externalId = created && body && (typeof body.id === 'string' || typeof body.id === 'number') ? String(body.id) : undefined;
+    const externalId =
+      created && body && (typeof body.id === 'string' || typeof body.id === 'number') ? String(body.id) : undefined;
     if (created && !externalId) {
       // Retrying would create a second record at the CRM, so we record the gap instead of failing.
-      logger.error('CRM accepted a create but returned no id; the record stays unlinked', { record_id: id, status: answer.status });
+      logger.error('CRM accepted a create but returned no id; the record stays unlinked', {
+        record_id: id,
+        status: answer.status,
+      });
     }
-    const current = await acknowledgePush({ recordType: type, recordId: id, system: SYSTEM, version, pushed, externalId });
+    const current = await acknowledgePush({
+      recordType: type,
+      recordId: id,
+      system: SYSTEM,
+      version,
+      pushed,
+      externalId,
+    });
     logger.info('CRM push acknowledged', { record_id: id, version, external_id: externalId, still_current: current });
   },
 };

@@ -1,13 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import {
-  type AlertSubject,
-  type ProductInfo,
-  type StockAlert,
-  alertText,
-  stockAlerts,
-} from '../domain/alerts.js';
+import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../domain/alerts.js';
 import { connectorsExcept } from '../connectors/index.js';
 import { stockRequest } from '../connectors/connector.js';
 import { STOCK_SK, type StockItem } from '../domain/stock.js';

@@ -1,7 +1,14 @@
 import { GetCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
-import { STOCK_SK, type StockItem, type StockTransaction, TX_PREFIX, stockKey, transactionSortKey } from '../domain/stock.js';
+import {
+  STOCK_SK,
+  type StockItem,
+  type StockTransaction,
+  TX_PREFIX,
+  stockKey,
+  transactionSortKey,
+} from '../domain/stock.js';
 
 /** The reads of the `inventory` table: a stock level and its transactions. */
 

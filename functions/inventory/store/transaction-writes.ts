@@ -21,11 +21,17 @@ const putTransaction = async (transaction: StockTransaction): Promise<void> => {
  */
 const ensureTransaction = async (transaction: StockTransaction): Promise<boolean> => {
   const key = { pk: transaction.pk, sk: transaction.sk };
-  const found = await dynamo().send(new GetCommand({ TableName: tableName('inventory'), Key: key, ConsistentRead: true }));
+  const found = await dynamo().send(
+    new GetCommand({ TableName: tableName('inventory'), Key: key, ConsistentRead: true }),
+  );
   if (found.Item) return false;
   try {
     await dynamo().send(
-      new PutCommand({ TableName: tableName('inventory'), Item: transaction, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: tableName('inventory'),
+        Item: transaction,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
     return true;
   } catch (error) {

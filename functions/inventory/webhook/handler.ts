@@ -25,6 +25,9 @@ const receiveInventoryWebhook = async (
   event: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<APIGatewayProxyStructuredResultV2> =>
-  json(200, await receive(event, (delivery) => receiveInventoryAdjustment(delivery, context.getRemainingTimeInMillis())));
+  json(
+    200,
+    await receive(event, (delivery) => receiveInventoryAdjustment(delivery, context.getRemainingTimeInMillis())),
+  );
 
 export const handler = middy(receiveInventoryWebhook).use(injectLambdaContext(logger)).use(httpErrors());

@@ -37,12 +37,13 @@ const leaseSecondsFor = (remainingMs: number): number => Math.ceil(remainingMs /
  * await receiveInventoryAdjustment({ payload, deliveryId: 'msg_1', request }, context.getRemainingTimeInMillis());
  * // { status: 'synced', sku: 'SKU-1', warehouse: 'WH-1', new_quantity: 15 }
  */
-const receiveInventoryAdjustment = async ({
-  payload,
-  deliveryId,
-  request,
-}: Pick<WebhookDelivery<InventoryAdjustment>, 'payload' | 'deliveryId'> &
-  Partial<Pick<WebhookDelivery<InventoryAdjustment>, 'request'>>,
+const receiveInventoryAdjustment = async (
+  {
+    payload,
+    deliveryId,
+    request,
+  }: Pick<WebhookDelivery<InventoryAdjustment>, 'payload' | 'deliveryId'> &
+    Partial<Pick<WebhookDelivery<InventoryAdjustment>, 'request'>>,
   remainingMs: number,
 ): Promise<InventoryWebhookAnswer> => {
   // The same id with other bytes is a sender bug: refused (422), never answered as a duplicate.

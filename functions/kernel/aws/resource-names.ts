@@ -14,7 +14,10 @@ const queueUrl = (queue: string): string => requireEnv(queueEnvName(queue));
 
 const requireEnv = (name: string): string => {
   const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set; the stack (or the offline runtime) sets it from the topology`);
+  if (!value)
+    throw new Error(
+      `Environment variable ${name} is not set; the stack (or the offline runtime) sets it from the topology`,
+    );
   return value;
 };
 

@@ -48,7 +48,11 @@ const recordConflict = async (
   };
   try {
     await dynamo().send(
-      new PutCommand({ TableName: tableName('conflicts'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: tableName('conflicts'),
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;

@@ -89,7 +89,6 @@ const parseJson = (rawBody: Buffer): unknown => {
   }
 };
 
-
 /**
  * Builds the receive function of one webhook route.
  *

@@ -92,7 +92,12 @@ const remoteSchema = (mapping: RecordMapping): z.Schema<RecordData> => {
 };
 
 const readPath = (data: RecordData, path: string): unknown =>
-  path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as RecordData)[key] : undefined), data);
+  path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as RecordData)[key] : undefined),
+      data,
+    );
 
 /**
  * Vendor record -> our fields. Only fields present in the payload appear in

@@ -21,7 +21,9 @@ interface OutboundAction {
   /** `state` is handed to `afterSuccess` as is (e.g. the record version that was sent). */
   prepare?(
     message: OutboundMessage,
-  ): Promise<{ readonly request: HttpRequestSpec | MailRequestSpec; readonly state?: unknown } | { readonly skip: string }>;
+  ): Promise<
+    { readonly request: HttpRequestSpec | MailRequestSpec; readonly state?: unknown } | { readonly skip: string }
+  >;
   afterSuccess?(message: OutboundMessage, answer: HttpAnswer, state: unknown): Promise<void>;
 }
 

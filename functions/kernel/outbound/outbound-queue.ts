@@ -41,7 +41,8 @@ const sendBatch = async (url: string, entries: SendMessageBatchRequestEntry[]): 
     const failed = new Set((out.Failed ?? []).map((f) => f.Id));
     if (failed.size === 0) return;
     const reasons = (out.Failed ?? []).map((f) => `${f.Code}: ${f.Message ?? ''}`);
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`Outbound queue refused ${failed.size} message(s): ${reasons.join('; ')}`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw new Error(`Outbound queue refused ${failed.size} message(s): ${reasons.join('; ')}`);
     logger.warn('outbound queue refused some entries; retrying', { failed: failed.size, reasons, attempt });
     pending = pending.filter((e) => failed.has(e.Id));
     await sleep(50 * 2 ** attempt);

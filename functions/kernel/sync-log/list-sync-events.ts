@@ -9,7 +9,11 @@ const listSyncEvents = async (recordId: string): Promise<StoredSyncEvent[]> => {
   const items: StoredSyncEvent[] = [];
   const pages = paginateQuery(
     { client: dynamo() },
-    { TableName: tableName('syncLog'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': eventsKey(recordId) } },
+    {
+      TableName: tableName('syncLog'),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': eventsKey(recordId) },
+    },
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as StoredSyncEvent[]));
   return items;

@@ -54,7 +54,10 @@ export interface CarriedSyncEvent extends Omit<SyncEvent, 'record_type' | 'recor
 }
 
 /** The event to carry on a record write, stamped now. */
-const carriedSyncEvent = (event: Omit<SyncEvent, 'record_type' | 'record_id'>, now: Date = new Date()): CarriedSyncEvent => ({
+const carriedSyncEvent = (
+  event: Omit<SyncEvent, 'record_type' | 'record_id'>,
+  now: Date = new Date(),
+): CarriedSyncEvent => ({
   ...event,
   id: randomUUID().slice(0, 8),
   received_at: now.toISOString(),

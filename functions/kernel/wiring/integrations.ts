@@ -55,7 +55,11 @@ const integrations = {
   crm: {
     title: 'CRM',
     fields: {
-      webhookSecret: { env: 'CRM_WEBHOOK_SECRET', format: 'webhook-secrets', hint: 'Standard Webhooks secret (whsec_...)' },
+      webhookSecret: {
+        env: 'CRM_WEBHOOK_SECRET',
+        format: 'webhook-secrets',
+        hint: 'Standard Webhooks secret (whsec_...)',
+      },
       apiUrl: { env: 'CRM_API_URL', format: 'url', hint: 'base URL of the CRM API' },
       apiKey: { env: 'CRM_API_KEY', format: 'text', hint: 'CRM API key' },
     },
@@ -144,9 +148,13 @@ const integrations = {
 export type Integrations = typeof integrations;
 export type IntegrationName = keyof Integrations;
 /** The integrations the dispatcher calls over HTTP. */
-export type CalledIntegration = { [N in IntegrationName]: Integrations[N]['called'] extends true ? N : never }[IntegrationName];
+export type CalledIntegration = {
+  [N in IntegrationName]: Integrations[N]['called'] extends true ? N : never;
+}[IntegrationName];
 /** The settings of one integration: its field names mapped to strings. */
-export type IntegrationSettings<N extends IntegrationName> = { readonly [F in keyof Integrations[N]['fields']]: string };
+export type IntegrationSettings<N extends IntegrationName> = {
+  readonly [F in keyof Integrations[N]['fields']]: string;
+};
 
 const integrationNames = Object.keys(integrations) as IntegrationName[];
 const calledIntegrations = integrationNames.filter((name) => integrations[name].called) as CalledIntegration[];

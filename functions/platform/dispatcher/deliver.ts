@@ -1,4 +1,9 @@
-import { type AuthScheme, type IntegrationName, type IntegrationSpec, integrations } from '../../kernel/wiring/integrations.js';
+import {
+  type AuthScheme,
+  type IntegrationName,
+  type IntegrationSpec,
+  integrations,
+} from '../../kernel/wiring/integrations.js';
 import type { HttpAnswer, OutboundAction } from '../../kernel/outbound/action.js';
 import type { HttpRequestSpec, MailRequestSpec, OutboundMessage } from '../../kernel/outbound/message.js';
 
@@ -76,7 +81,9 @@ const authHeaders = (auth: AuthScheme, settings: Record<string, string>): Record
 
 /** The settings an outbound call uses: the base URL and the key it authenticates with, not (say) a webhook secret. */
 const outboundFields = (spec: IntegrationSpec): string[] =>
-  [spec.baseUrlField, spec.auth.kind === 'none' ? undefined : spec.auth.field].filter((f): f is string => f !== undefined);
+  [spec.baseUrlField, spec.auth.kind === 'none' ? undefined : spec.auth.field].filter(
+    (f): f is string => f !== undefined,
+  );
 
 const joinUrl = (base: string, path: string): string =>
   path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -132,7 +139,9 @@ const callHttp = async (
       (error as Error).name === 'TimeoutError'
         ? `no answer within ${ports.timeoutMs} ms`
         : `network error: ${(error as Error).message}`;
-    return { outcome: { kind: 'retry', delaySeconds: backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random), reason } };
+    return {
+      outcome: { kind: 'retry', delaySeconds: backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random), reason },
+    };
   }
   const body = await readBody(response);
   const status = response.status;
@@ -154,7 +163,8 @@ const callHttp = async (
 const callMail = async (mail: MailRequestSpec, attempt: number, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
   const loaded = await ports.settingsOf('mail', ['from']);
   const delaySeconds = backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random);
-  if (!loaded.ok) return { kind: 'retry', delaySeconds, reason: `Mail is not configured: ${loaded.problems.join('; ')}` };
+  if (!loaded.ok)
+    return { kind: 'retry', delaySeconds, reason: `Mail is not configured: ${loaded.problems.join('; ')}` };
   try {
     await ports.sendMail(mail, loaded.settings.from ?? '');
     return { kind: 'delivered', status: 200 };
@@ -197,10 +207,10 @@ const deliver = async (message: OutboundMessage, attempt: number, ports: Deliver
   }
   if (outcome.kind === 'delivered') {
     if (message.supersede) await ports.markDelivered(message.supersede.key, message.supersede.version);
-    if (action?.afterSuccess) await action.afterSuccess(message, answer ?? { status: outcome.status, body: undefined }, state);
+    if (action?.afterSuccess)
+      await action.afterSuccess(message, answer ?? { status: outcome.status, body: undefined }, state);
   }
   return outcome;
 };
 
 export { deliver, backoffSeconds, retryAfterSeconds };
-
