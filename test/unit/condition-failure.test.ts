@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isConditionFailure,
   isRefused,
+  isTransactionConflict,
   itemOfFailure,
   refusalOf,
 } from '../../functions/kernel/aws/condition-failure.js';
@@ -49,6 +50,19 @@ describe('Function: refusalOf()', () => {
     // Act / Assess
     expect(isConditionFailure(anError('ConditionalCheckFailedException'))).toBe(true);
     expect(isConditionFailure(cancelled('ConditionalCheckFailed'))).toBe(false);
+  });
+});
+
+describe('Function: isTransactionConflict()', () => {
+  it.each([
+    ['a write that met a concurrent transaction', anError('TransactionConflictException'), true],
+    ['a transaction cancelled by a conflicting one', cancelled('None', 'TransactionConflict'), true],
+    ['a transaction whose condition failed', cancelled('ConditionalCheckFailed', 'None'), false],
+    ['a single failed condition', anError('ConditionalCheckFailedException'), false],
+    ['a throttled request', anError('ProvisionedThroughputExceededException'), false],
+  ])('answers for %s', (_name, error, expected) => {
+    // Act / Assess
+    expect(isTransactionConflict(error)).toBe(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import type { StockTransaction } from '../domain/stock.js';
 import { getStock, listTransactions } from '../store/stock-reads.js';
@@ -25,28 +26,12 @@ const code = z
   );
 const stockPath = z.object({ sku: code, warehouse: code });
 const transactionsQuery = z.object({
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')),
-      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(MAX_LIMIT))),
-    ),
-    DEFAULT_LIMIT,
-  ),
+  limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
-/** The cursor is the last version served, encoded so clients treat it as opaque. */
-const encodeCursor = (version: number): string => Buffer.from(JSON.stringify({ v: version })).toString('base64url');
-
-const decodeCursor = (cursor: string): number => {
-  try {
-    const { v } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown };
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new HttpError(400, 'Invalid query: cursor is not one this API gave out');
-};
+/** The cursor is the last version served. */
+const versionCursor = opaqueCursor('v', (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
 const publicTransaction = ({ pk: _pk, sk: _sk, ...rest }: StockTransaction): Omit<StockTransaction, 'pk' | 'sk'> =>
   rest;
@@ -69,14 +54,14 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatew
   'GET /admin/inventory/{sku}/{warehouse}/transactions': async (event) => {
     const { sku, warehouse } = parseOr400(stockPath, event.pathParameters, 'path');
     const { limit, cursor } = parseOr400(transactionsQuery, event.queryStringParameters ?? {}, 'query');
-    const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
+    const afterVersion = cursor === undefined ? undefined : versionCursor.decode(cursor);
     const page = await listTransactions(sku, warehouse, {
       limit,
       ...(afterVersion === undefined ? {} : { afterVersion }),
     });
     return json(200, {
       items: page.items.map(publicTransaction),
-      ...(page.nextAfterVersion === undefined ? {} : { cursor: encodeCursor(page.nextAfterVersion) }),
+      ...(page.nextAfterVersion === undefined ? {} : { cursor: versionCursor.encode(page.nextAfterVersion) }),
     });
   },
 };

@@ -51,6 +51,23 @@ const refusalOf = (error: unknown): Refusal | undefined => {
 const isRefused = (error: unknown): boolean => refusalOf(error) !== undefined;
 
 /**
+ * A write that lost to a concurrent transaction on the same item
+ * (`TransactionConflictException`, or a transaction cancelled with reason
+ * `TransactionConflict`): nothing was wrong with it, and trying again after
+ * a fresh read is right.
+ *
+ * @example
+ * catch (error) { if (refusalOf(error)?.failedItems.length || isTransactionConflict(error)) continue; throw error; }
+ */
+const isTransactionConflict = (error: unknown): boolean => {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'TransactionConflictException') return true;
+  if (name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason?.Code === 'TransactionConflict');
+};
+
+/**
  * The item as it was when the condition failed, sent back with the refusal
  * when the write asked for it (`ReturnValuesOnConditionCheckFailure:
  * 'ALL_OLD'`); undefined when there was none. lib-dynamodb leaves it
@@ -64,4 +81,4 @@ const itemOfFailure = <T>(error: unknown): T | undefined => {
   return item ? (unmarshall(item) as T) : undefined;
 };
 
-export { isConditionFailure, isRefused, itemOfFailure, refusalOf };
+export { isConditionFailure, isRefused, isTransactionConflict, itemOfFailure, refusalOf };

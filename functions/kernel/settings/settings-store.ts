@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { isTransactionConflict, refusalOf } from '../aws/condition-failure.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
 import { type SettingChange, type SettingsUpdateResult, applySettingsUpdate } from './settings-changes.js';
@@ -117,13 +118,8 @@ const writeChange = async (
  * the version condition failed, or DynamoDB cancelled it for a concurrent
  * transaction on the same item.
  */
-const lostRace = (error: unknown): boolean => {
-  const { name, CancellationReasons } = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  if (name === 'TransactionConflictException') return true;
-  if (name !== 'TransactionCanceledException') return false;
-  const codes = (CancellationReasons ?? []).map((reason) => reason.Code);
-  return codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
-};
+const lostRace = (error: unknown): boolean =>
+  (refusalOf(error)?.failedItems.length ?? 0) > 0 || isTransactionConflict(error);
 
 /**
  * Applies a validated PUT body: reads the current item, computes the

@@ -1,4 +1,5 @@
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import { logger } from '../../kernel/observability.js';
 import { effectiveSettings } from '../../kernel/settings/settings-changes.js';
@@ -20,31 +21,18 @@ const MAX_HISTORY_LIMIT = 1000;
 
 const historyQuery = z.object({
   key: z.optional(z.enum(SETTING_KEYS)),
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')),
-      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(MAX_HISTORY_LIMIT))),
-    ),
-    DEFAULT_HISTORY_LIMIT,
-  ),
+  limit: pageLimit(DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT),
   cursor: z.optional(z.string().check(z.maxLength(300))),
 });
 
 /** An audit sort key: `<ISO time>#<version, 10 digits>#<setting>`. */
 const AUDIT_SORT_KEY = /^\d{4}-\d\d-\d\dT[\d:.]+Z#\d{10}#[a-z_]+$/;
 
-/** The cursor is the sort key of the last entry served, encoded so clients treat it as opaque. */
-const encodeCursor = (after: string): string => Buffer.from(JSON.stringify({ after })).toString('base64url');
-
-const decodeCursor = (cursor: string): string => {
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof after === 'string' && AUDIT_SORT_KEY.test(after)) return after;
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new HttpError(400, 'Invalid query: cursor is not one this API gave out');
-};
+/** The cursor is the sort key of the last entry served. */
+const historyCursor = opaqueCursor(
+  'after',
+  (after): after is string => typeof after === 'string' && AUDIT_SORT_KEY.test(after),
+);
 
 /**
  * `GET /admin/settings`, `PUT /admin/settings` and
@@ -90,11 +78,11 @@ const settingsRoutes: AdminRoutes = {
     const page = await listSettingsHistory({
       limit,
       ...(key ? { key } : {}),
-      ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
+      ...(cursor === undefined ? {} : { after: historyCursor.decode(cursor) }),
     });
     return json(200, {
       items: page.items,
-      ...(page.nextAfter === undefined ? {} : { cursor: encodeCursor(page.nextAfter) }),
+      ...(page.nextAfter === undefined ? {} : { cursor: historyCursor.encode(page.nextAfter) }),
     });
   },
 };
