@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { signStandardWebhook } from '../functions/kernel/signatures/standard-webhooks.js';
 
 /**
@@ -46,3 +46,31 @@ const aSignedWebhookEvent = ({
   }) as unknown as APIGatewayProxyEventV2;
 
 export { aSignedWebhookEvent };
+
+/**
+ * The Lambda context a handler receives, counting down from the function's
+ * timeout as Lambda's does: handlers read `getRemainingTimeInMillis()` (the
+ * inventory webhook sizes its idempotency lease by it).
+ *
+ * @example
+ * await handler(event, benchLambdaContext('inventoryWebhook', 10));
+ */
+const benchLambdaContext = (functionName: string, timeoutSeconds: number): Context => {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+export { benchLambdaContext };

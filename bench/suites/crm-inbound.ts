@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { topology } from '../../lib/topology.js';
 import { localIdFor, recordKey, type StoredRecord } from '../../functions/kernel/records/record.js';
 import { dynamo } from '../../functions/kernel/aws/dynamo-client.js';
 import { tableName } from '../../functions/kernel/aws/resource-names.js';
@@ -10,7 +11,7 @@ import { setEnvironment } from '../environment.js';
 import { runBurst } from '../load.js';
 import { median, percentile } from '../statistics.js';
 import type { BenchRow, BenchSuite } from '../suite.js';
-import { aSignedWebhookEvent } from '../webhook-events.js';
+import { aSignedWebhookEvent, benchLambdaContext } from '../webhook-events.js';
 import { type ConsumedWrites, meterWriteCapacity } from '../write-capacity.js';
 
 /**
@@ -80,7 +81,10 @@ const aChange = (event: 'created' | 'updated', id: string, at: Date, variant = 0
 
 /** Calls the handler and fails the run unless the change was applied (a refusal would time the error path). */
 const deliver = async (handler: Handler, event: APIGatewayProxyEventV2): Promise<void> => {
-  const response = await handler(event, {} as Context);
+  const response = await handler(
+    event,
+    benchLambdaContext('crmInbound', topology.functions.crmInbound?.timeoutSeconds ?? 10),
+  );
   if (response.statusCode !== 200 || !String(response.body).includes('"status":"synced"')) {
     throw new Error(`crm-inbound answered ${response.statusCode}: ${response.body}`);
   }

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { topology } from '../../lib/topology.js';
 import { dynamo } from '../../functions/kernel/aws/dynamo-client.js';
 import { tableName } from '../../functions/kernel/aws/resource-names.js';
 import { setEnvironment } from '../environment.js';
 import { runBurst } from '../load.js';
 import { median } from '../statistics.js';
 import type { BenchContext, BenchRow, BenchSuite } from '../suite.js';
-import { aSignedWebhookEvent } from '../webhook-events.js';
+import { aSignedWebhookEvent, benchLambdaContext } from '../webhook-events.js';
 import { meterWriteCapacity } from '../write-capacity.js';
 
 /**
@@ -73,7 +74,10 @@ const handlerCalls = (handler: Handler, skuOf: (i: number) => string, count: num
   Array.from({ length: count }, (_, i) => {
     const event = anAdjustmentEvent(skuOf(i));
     return async () => {
-      const response = await handler(event, {} as Context);
+      const response = await handler(
+        event,
+        benchLambdaContext('inventoryWebhook', topology.functions.inventoryWebhook?.timeoutSeconds ?? 10),
+      );
       if (response.statusCode !== 200) throw new Error(`adjustment answered ${response.statusCode}: ${response.body}`);
     };
   });
