@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOutbound } from '../../functions/kernel/outbound/outbound-queue.js';
 import { eventually } from '../helpers/http-client.js';
@@ -70,7 +71,17 @@ describe('Outbound mail', () => {
         request: { kind: 'mail', to: ['ops@example.com'], subject, text: 'x' },
       },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The dispatcher has tried it and held it back: its attempt is in the sync log as a retry.
+    await eventually(async () => {
+      const attempts = await stack.dynamodb.send(
+        new QueryCommand({
+          TableName: stack.resources.tables.syncLog?.physicalName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'EVENTS#mail#held' },
+        }),
+      );
+      return attempts.Items?.find((item) => item.delivery_id === `mail#${subject}` && item.outcome === 'retry');
+    }, 'a held attempt in the sync log');
     const before = (await sentMail()).filter((m) => m.subject === subject);
     process.env.MAIL_FROM = 'sync@example.com';
     // Assess
