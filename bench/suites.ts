@@ -1,5 +1,6 @@
 import type { BenchSuite } from './suite.js';
 import { bundleSizeSuite } from './suites/bundle-size.js';
+import { conflictsSuite } from './suites/conflicts.js';
 import { crmInboundSuite } from './suites/crm-inbound.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
@@ -17,4 +18,5 @@ export const suites: readonly BenchSuite[] = [
   inventoryHotSkuSuite,
   inventorySpreadSuite,
   crmInboundSuite,
+  conflictsSuite,
 ];

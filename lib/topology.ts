@@ -1,3 +1,4 @@
+import { conflictsTopology } from '../functions/conflicts/topology.js';
 import { crmTopology } from '../functions/crm/topology.js';
 import { inventoryTopology } from '../functions/inventory/topology.js';
 import { kernelTopology } from '../functions/kernel/topology.js';
@@ -14,7 +15,13 @@ import type { Topology, TopologyFragment } from './topology-spec.js';
  *
  * Adding a tool is adding its fragment to {@link fragments}.
  */
-const fragments: readonly TopologyFragment[] = [kernelTopology, platformTopology, crmTopology, inventoryTopology];
+const fragments: readonly TopologyFragment[] = [
+  kernelTopology,
+  platformTopology,
+  crmTopology,
+  inventoryTopology,
+  conflictsTopology,
+];
 
 /**
  * Merges fragments into one topology. Names are global, so a table, queue,

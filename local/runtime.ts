@@ -39,6 +39,8 @@ interface OfflineStackOptions {
   readonly scheduleEveryMs?: number;
   /** Clock of the scheduler. */
   readonly now?: () => Date;
+  /** Whether schedules fire on their own; off, only when triggered. Default true (test stacks: off). */
+  readonly fireSchedules?: boolean;
   /** Extra variables for the handlers (integration settings in tests); restored by stop(). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -195,6 +197,7 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
       log,
       ...(options.now ? { now: options.now } : {}),
       ...(options.scheduleEveryMs ? { everyMs: options.scheduleEveryMs } : {}),
+      ...(options.fireSchedules === undefined ? {} : { fireOnSchedule: options.fireSchedules }),
     });
     cleanup.push(() => scheduler.stop());
 

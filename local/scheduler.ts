@@ -19,6 +19,13 @@ interface SchedulerOptions {
    * expression, so a `rate(1 hour)` job can be watched without waiting.
    */
   readonly everyMs?: number;
+  /**
+   * Whether schedules fire on their own. Off, a run happens only when
+   * triggered (`trigger`, or the admin route through the Lambda API): test
+   * stacks use that, so a real `cron(0/15 ...)` job cannot fire in the
+   * middle of a test that watches the data it works on. Default true.
+   */
+  readonly fireOnSchedule?: boolean;
 }
 
 interface Scheduler {
@@ -110,7 +117,7 @@ const startScheduler = (options: SchedulerOptions): Scheduler => {
   };
 
   const startedAt = now();
-  for (const schedule of options.schedules) arm(schedule, startedAt);
+  if (options.fireOnSchedule !== false) for (const schedule of options.schedules) arm(schedule, startedAt);
 
   return {
     trigger: (name) => {

@@ -25,14 +25,13 @@ const functions = {
     integrations: ['admin'],
   },
   admin: {
-    description: 'Admin API: records, sync events, conflicts, run-time settings, schedules (list, run now).',
+    description: 'Admin API: records, sync events, run-time settings, schedules (list, run now).',
     entry: 'functions/platform/admin/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     tables: {
       records: ['GetItem', 'UpdateItem'],
       syncLog: ['Query'],
-      conflicts: ['Query'],
       control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
     },
   },
@@ -66,7 +65,6 @@ const routes: readonly RouteSpec[] = [
   { method: 'PUT', path: '/admin/records/{type}/{id}', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/records/{type}', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/events', function: 'admin', auth: 'admin' },
-  { method: 'GET', path: '/admin/conflicts', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/settings', function: 'admin', auth: 'admin' },
   { method: 'PUT', path: '/admin/settings', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/settings/history', function: 'admin', auth: 'admin' },

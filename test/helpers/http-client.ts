@@ -57,7 +57,7 @@ export const postSignedWebhook = async <T = Record<string, unknown>>(
 /** Calls the admin API with the test token. */
 export const admin = async <T = Record<string, unknown>>(
   base: string,
-  method: 'GET' | 'PUT',
+  method: 'GET' | 'PUT' | 'POST',
   path: string,
   body?: unknown,
 ): Promise<JsonAnswer<T>> => {

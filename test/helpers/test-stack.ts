@@ -44,7 +44,8 @@ const sharedEngines = async (): Promise<{ endpoints: EngineEndpoints; own?: Runn
  * Starts the offline runtime for one integration test file, on the engines
  * shared by the whole run, under a unique name prefix so files running in
  * parallel never see each other's tables or messages. Pollers run fast
- * (100 ms between stream reads, 1 s long polls) and the runtime log is
+ * (100 ms between stream reads, 1 s long polls), schedules fire only when
+ * triggered (or with `scheduleEveryMs`), and the runtime log is
  * silent unless `OFFLINE_LOG_LEVEL` asks for it.
  *
  * @example
@@ -62,6 +63,9 @@ const startTestStack = async (options: TestStackOptions = {}): Promise<TestStack
       logLevel: logLevelFrom(process.env.OFFLINE_LOG_LEVEL, 'silent'),
       pollIntervalMs: 100,
       queueWaitTimeSeconds: 1,
+      // Real schedules (the conflict resolver's quarter hours) must not fire mid-test; a test that
+      // wants them passes `scheduleEveryMs` or `fireSchedules: true`, or triggers a run itself.
+      fireSchedules: options.scheduleEveryMs !== undefined,
       ...options,
       namePrefix,
       region,

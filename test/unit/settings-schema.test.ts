@@ -69,6 +69,13 @@ const cases: KeyCase[] = [
     bad: { ups: 'https://track.example.com/ups' },
     named: 'carrier_tracking_urls.ups',
   },
+  {
+    key: 'console_url',
+    fallback: null,
+    good: 'https://console.example.com',
+    bad: 'http://console.example.com',
+    named: 'console_url',
+  },
 ];
 
 describe('Settings schema', () => {
@@ -150,6 +157,17 @@ describe('Settings schema', () => {
     const refusal = refusalOf({ carrier_tracking_urls: { ups: template } });
     // Assess
     expect(refusal.message).toContain('carrier_tracking_urls.ups: must be an https URL template');
+  });
+
+  it.each([
+    ['plain http', 'http://console.example.com'],
+    ['a trailing slash', 'https://console.example.com/'],
+    ['no URL at all', 'the console'],
+  ])('refuses a console URL with %s', (_label, url) => {
+    // Act
+    const refusal = refusalOf({ console_url: url });
+    // Assess
+    expect(refusal.message).toContain('console_url: must be an https URL without a trailing slash');
   });
 
   it('reports every bad key of one body, not only the first', () => {

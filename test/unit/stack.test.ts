@@ -43,6 +43,8 @@ const statefulLogicalIds = {
     'QueuesOutboundDlq83FE6D5A',
     'QueuesStreamFailuresQueueC1B6375C',
     'QueuesStreamFailuresDlqD2788920',
+    // The schedules' dead-letter queue, there since the first schedule (conflict-resolver).
+    'SchedulesFailuresA71BED24',
   ],
   'AWS::SecretsManager::Secret': [
     'SecretsAdmin3D879B6C',

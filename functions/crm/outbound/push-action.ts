@@ -3,7 +3,7 @@ import { mappingFor } from '../mappings/index.js';
 import { toRemote } from '../../kernel/mappings/mapping.js';
 import { logger } from '../../kernel/observability.js';
 import { acknowledgePush } from '../../kernel/records/outbound-writes.js';
-import type { RecordData } from '../../kernel/records/record.js';
+import { type RecordData, hasOpenConflict } from '../../kernel/records/record.js';
 import { getRecord } from '../../kernel/records/record-reads.js';
 
 /**
@@ -37,6 +37,8 @@ const crmPushAction: OutboundAction = {
     const record = await getRecord(type, id);
     if (!record) return { skip: 'record no longer exists' };
     if (record.deleted_at) return { skip: 'record was deleted' };
+    // Held while a conflict is open: the resolver's write releases (or replaces) this push.
+    if (hasOpenConflict(record)) return { skip: `conflict ${record.conflict_id ?? ''} is open; held until resolved` };
     if ((record.synced_version ?? 0) >= record.version) return { skip: `CRM already has version ${record.version}` };
     const linked = record.external_source === SYSTEM && record.external_id;
     const state: PushState = {

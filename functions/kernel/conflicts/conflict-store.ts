@@ -26,6 +26,20 @@ export interface Conflict {
   readonly status: ConflictStatus;
   readonly created_at: string;
   readonly delivery_id?: string;
+  /** What the remote side did: a `deleted` is never resolved automatically. Absent on conflicts stored before it was kept: an update. */
+  readonly remote_event?: 'created' | 'updated' | 'deleted';
+  /** Set when resolved: who decided (`automatic`: a rule of the resolver; `manual`: a person through the admin API). */
+  readonly resolution_type?: 'automatic' | 'manual';
+  /** Set when resolved: whose values won (`merge`: both sides' changes kept). */
+  readonly winner?: 'local' | 'remote' | 'merge';
+  /** Set when resolved: the rule or choice, and the values written. */
+  readonly details?: Record<string, unknown>;
+  readonly resolved_at?: string;
+  /** Who resolved it by hand (`admin`: the admin token names no person). */
+  readonly resolved_by?: string;
+  readonly escalated_at?: string;
+  /** False between the move to `escalated` and the mail and Slack message being queued; absent: sent. */
+  readonly escalation_sent?: boolean;
 }
 
 const conflictKey = (id: string): string => `CONFLICT#${id}`;

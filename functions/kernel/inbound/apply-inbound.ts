@@ -159,6 +159,7 @@ const act = async (
           remote_timestamp: change.timestamp,
           local_data: current.data,
           remote_data: change.event === 'deleted' ? {} : change.data,
+          remote_event: change.event,
           base_data: current.base_data ?? null,
           local_version: current.version,
           delivery_id: change.deliveryId,

@@ -43,7 +43,10 @@ const write = async (update: RecordUpdate, alias: RecordAlias | undefined): Prom
  * leaves `version` alone, so it triggers no push of its own. Linking writes
  * the alias at the id's derived key in the same transaction; if a record of
  * ours already stands there, the id is kept without an alias and a warning
- * names the record and the id.
+ * names the record and the id. A record whose conflict opened while the
+ * push was in flight keeps its `conflict` status and `base_data`: the
+ * resolver still has to decide it (the version is acknowledged all the same,
+ * since the system now holds these values).
  *
  * @returns whether the pushed version was still current.
  */
@@ -71,7 +74,7 @@ const acknowledgePush = async (ack: {
   const acknowledged: RecordUpdate = {
     TableName: tableName('records'),
     Key: key,
-    ConditionExpression: `#version = :v${link.condition}`,
+    ConditionExpression: `#version = :v AND attribute_not_exists(conflict_id)${link.condition}`,
     UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
     ExpressionAttributeNames: { '#version': 'version' },
     ExpressionAttributeValues: {
@@ -83,6 +86,22 @@ const acknowledgePush = async (ack: {
       ...link.values,
     },
   };
+  // A conflict opened while the push was in flight: the system has these values now (so the version is
+  // acknowledged), but the conflict stays open, with its base, until the resolver decides it.
+  const acknowledgedInConflict: RecordUpdate = {
+    TableName: tableName('records'),
+    Key: key,
+    ConditionExpression: `#version = :v AND attribute_exists(conflict_id)${link.condition}`,
+    UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: {
+      ':v': ack.version,
+      ':now': now,
+      ':sync': 'sync',
+      ':pushed': ack.pushed,
+      ...link.values,
+    },
+  };
   // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
   const linkedOnly: RecordUpdate = {
     TableName: tableName('records'),
@@ -91,7 +110,7 @@ const acknowledgePush = async (ack: {
     UpdateExpression: `SET synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
     ExpressionAttributeValues: { ':now': now, ':sync': 'sync', ':pushed': ack.pushed, ...link.values },
   };
-  for (const update of [acknowledged, linkedOnly]) {
+  for (const update of [acknowledged, acknowledgedInConflict, linkedOnly]) {
     if (update === linkedOnly && !ack.externalId) return false;
     let refusal = await write(update, alias);
     if (refusal === 'alias') {
@@ -105,7 +124,7 @@ const acknowledgePush = async (ack: {
       alias = undefined;
       refusal = await write(update, undefined);
     }
-    if (!refusal) return update === acknowledged;
+    if (!refusal) return update !== linkedOnly;
   }
   return false;
 };

@@ -27,7 +27,12 @@ const recordType = z
   .string()
   .check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _'));
 
-export const origins = ['local', 'crm', 'erp', 'ecommerce', 'pos', 'wms', 'hr', 'sync'] as const;
+/**
+ * Who can write a record. `resolver` is the conflict resolver writing the
+ * local or merged side of a resolution: not an outside system, so the
+ * outbound consumers push it like any local change.
+ */
+export const origins = ['local', 'crm', 'erp', 'ecommerce', 'pos', 'wms', 'hr', 'sync', 'resolver'] as const;
 export type Origin = (typeof origins)[number];
 
 export type RecordData = Record<string, unknown>;
@@ -125,4 +130,16 @@ const matchKeyOf = (type: string, data: RecordData): string | undefined => {
   return field && typeof value === 'string' && value.trim() !== '' ? matchKey(type, field, value) : undefined;
 };
 
-export { recordId, recordType, recordKey, localIdFor, aliasFor, isAlias, matchKey, matchKeyOf };
+/**
+ * Whether a conflict between a local change and a remote one is open on the
+ * record (stored by the inbound flow, not resolved yet). While it is, no
+ * tool pushes the record: the pending local values would overwrite the
+ * remote side before anyone decided which side wins. The resolver's
+ * resolution clears it, and its write is what releases the push.
+ *
+ * @example
+ * if (hasOpenConflict(record)) return { skip: `conflict ${record.conflict_id} is open` };
+ */
+const hasOpenConflict = (record: Pick<StoredRecord, 'sync_status'>): boolean => record.sync_status === 'conflict';
+
+export { hasOpenConflict, recordId, recordType, recordKey, localIdFor, aliasFor, isAlias, matchKey, matchKeyOf };

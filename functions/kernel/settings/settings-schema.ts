@@ -76,6 +76,20 @@ const carrierTrackingUrls = z
   .record(carrierName, trackingTemplate)
   .check(z.refine((urls) => Object.keys(urls).length <= 50, 'holds more than 50 carriers'));
 
+/** An https URL with no trailing slash, so paths join to it as `${url}/conflicts/<id>`. */
+const isConsoleUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && !value.endsWith('/');
+  } catch {
+    return false;
+  }
+};
+
+const consoleUrl = z
+  .string()
+  .check(z.maxLength(500), z.refine(isConsoleUrl, 'must be an https URL without a trailing slash'));
+
 /**
  * The value schema of each key, the one place a setting is declared.
  * `max_sync_lag_minutes` holds only the integrations that differ from the
@@ -107,6 +121,8 @@ const settingValues = {
   }),
   /** Tracking link per carrier, `{tracking_number}` filled in (ERP shipping mails). */
   carrier_tracking_urls: carrierTrackingUrls,
+  /** The operators' console, for links in messages (a conflict's page); null: messages name the admin API instead. */
+  console_url: z.nullable(consoleUrl),
 };
 
 /**
@@ -139,6 +155,7 @@ const settingsUpdateSchema = z.strictObject(
     queue_depth_threshold: resettable(settingValues.queue_depth_threshold),
     recipients: resettable(settingValues.recipients),
     carrier_tracking_urls: resettable(settingValues.carrier_tracking_urls),
+    console_url: resettable(settingValues.console_url),
   },
   {
     error: (issue) =>
@@ -181,6 +198,7 @@ const DEFAULT_SETTINGS: Settings = {
     dhl: 'https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id={tracking_number}',
     usps: 'https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking_number}',
   },
+  console_url: null,
 };
 
 export {

@@ -6,7 +6,7 @@ import { scheduleRoutes } from './schedule-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 
 /**
- * The admin API: records, sync events and conflicts (`record-routes.ts`),
+ * The admin API: records and sync events (`record-routes.ts`),
  * run-time settings (`settings-routes.ts`) and schedules
  * (`schedule-routes.ts`). The bearer-token authorizer has already run; this
  * module only routes by API Gateway's route key.

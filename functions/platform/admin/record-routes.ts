@@ -1,4 +1,3 @@
-import { listConflicts } from '../../kernel/conflicts/list-conflicts.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import { writeLocalRecord } from '../../kernel/records/local-writes.js';
@@ -10,15 +9,14 @@ import { type AdminRoutes, readJsonBody } from './admin-route.js';
 
 /**
  * What an operator (or a test) needs to look into the store and to write a
- * local record as an internal app would: records, their sync events, and
- * conflicts.
+ * local record as an internal app would: records and their sync events.
+ * (Conflicts have their own tool and routes: `functions/conflicts/admin/`.)
  */
 const required = z.string().check(z.minLength(1, 'is required'));
 const typePath = z.object({ type: recordType });
 const recordPath = z.object({ type: recordType, id: recordId });
 const lookupQuery = z.object({ source: required, external_id: required });
 const eventsQuery = z.object({ record_id: recordId });
-const conflictsQuery = z.object({ status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending') });
 const recordBody = z.record(z.string(), z.unknown());
 
 const recordRoutes: AdminRoutes = {
@@ -43,10 +41,6 @@ const recordRoutes: AdminRoutes = {
   'GET /admin/events': async (event) => {
     const { record_id } = parseOr400(eventsQuery, event.queryStringParameters ?? {}, 'query');
     return json(200, { items: await listSyncEvents(record_id) });
-  },
-  'GET /admin/conflicts': async (event) => {
-    const { status } = parseOr400(conflictsQuery, event.queryStringParameters ?? {}, 'query');
-    return json(200, { items: await listConflicts(status) });
   },
 };
 
