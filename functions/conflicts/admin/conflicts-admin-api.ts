@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Conflict } from '../../kernel/conflicts/conflict-store.js';
 import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { readJsonBody } from '../../kernel/http/json-body.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import type { StoredRecord } from '../../kernel/records/record.js';
 import { getRecord } from '../../kernel/records/record-reads.js';
@@ -163,18 +164,6 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatew
         return json(200, { conflict_id: id, status: 'resolved', settled: true });
     }
   },
-};
-
-/** The request body as JSON: 400 when it is missing or not JSON. */
-const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
-  if (!event.body) throw new HttpError(400, 'A JSON object body is required');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > 100_000) throw new HttpError(413, 'Body is larger than 100000 bytes');
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'Body is not valid JSON');
-  }
 };
 
 /**

@@ -5,7 +5,8 @@ import { recordId, recordType } from '../../kernel/records/record.js';
 import { findByExternalId, getRecord } from '../../kernel/records/record-reads.js';
 import { listSyncEvents } from '../../kernel/sync-log/list-sync-events.js';
 import * as z from '../../kernel/validation.js';
-import { type AdminRoutes, readJsonBody } from './admin-route.js';
+import { readJsonBody } from '../../kernel/http/json-body.js';
+import type { AdminRoutes } from './admin-route.js';
 
 /**
  * What an operator (or a test) needs to look into the store and to write a

@@ -8,7 +8,8 @@ import { DEFAULT_SETTINGS, SETTING_KEYS, settingsUpdateSchema } from '../../kern
 import { SettingsBusyError, updateSettings } from '../../kernel/settings/settings-store.js';
 import { getStoredSettings } from '../../kernel/settings/stored-settings.js';
 import * as z from '../../kernel/validation.js';
-import { type AdminRoutes, readJsonBody } from './admin-route.js';
+import { readJsonBody } from '../../kernel/http/json-body.js';
+import type { AdminRoutes } from './admin-route.js';
 
 /**
  * The run-time settings, read and changed by an operator: the settings in
