@@ -71,37 +71,28 @@ const acknowledgePush = async (ack: {
       }
     : { set: '', condition: '', values: {} };
   const key = { pk: recordKey(ack.recordType, ack.recordId) };
-  const acknowledged: RecordUpdate = {
+  // The pushed version acknowledged. When a conflict opened while the push was in flight, the system
+  // has these values now (so the version is acknowledged), but the conflict stays open, with its base
+  // and status, until the resolver decides it.
+  const acknowledge = (inConflict: boolean): RecordUpdate => ({
     TableName: tableName('records'),
     Key: key,
-    ConditionExpression: `#version = :v AND attribute_not_exists(conflict_id)${link.condition}`,
-    UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
+    ConditionExpression: `#version = :v AND ${inConflict ? 'attribute_exists' : 'attribute_not_exists'}(conflict_id)${link.condition}`,
+    UpdateExpression: inConflict
+      ? `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`
+      : `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed, sync_status = :synced${link.set} REMOVE base_data`,
     ExpressionAttributeNames: { '#version': 'version' },
     ExpressionAttributeValues: {
       ':v': ack.version,
       ':now': now,
       ':sync': 'sync',
       ':pushed': ack.pushed,
-      ':synced': 'synced',
+      ...(inConflict ? {} : { ':synced': 'synced' }),
       ...link.values,
     },
-  };
-  // A conflict opened while the push was in flight: the system has these values now (so the version is
-  // acknowledged), but the conflict stays open, with its base, until the resolver decides it.
-  const acknowledgedInConflict: RecordUpdate = {
-    TableName: tableName('records'),
-    Key: key,
-    ConditionExpression: `#version = :v AND attribute_exists(conflict_id)${link.condition}`,
-    UpdateExpression: `SET synced_version = :v, synced_at = :now, origin = :sync, pushed_data = :pushed${link.set}`,
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: {
-      ':v': ack.version,
-      ':now': now,
-      ':sync': 'sync',
-      ':pushed': ack.pushed,
-      ...link.values,
-    },
-  };
+  });
+  const acknowledged = acknowledge(false);
+  const acknowledgedInConflict = acknowledge(true);
   // A newer local edit arrived while the create was in flight: keep the id, leave the version unacknowledged.
   const linkedOnly: RecordUpdate = {
     TableName: tableName('records'),
