@@ -58,6 +58,11 @@ export const topologyProblems = (topology: Topology): string[] => {
     for (const queue of Object.keys(spec.queues ?? {})) {
       if (!has(topology.queues, queue)) problems.push(`function ${name}: queue "${queue}" is not declared.`);
     }
+    for (const queue of Object.keys(spec.deadLetterQueues ?? {})) {
+      if (!has(topology.queues, queue)) {
+        problems.push(`function ${name}: the dead-letter queue of "${queue}": queue "${queue}" is not declared.`);
+      }
+    }
     for (const integration of spec.integrations ?? []) {
       if (!has(topology.integrations, integration)) {
         problems.push(`function ${name}: integration "${integration}" is not declared.`);

@@ -16,7 +16,7 @@ import { SyncTable } from './constructs/sync-table.js';
 import { assertDeployable } from './check-topology.js';
 import { acknowledgeNagFindings } from './nag.js';
 import { topology as projectTopology } from './topology.js';
-import type { QueueAccess, TableAccess, Topology } from './topology-spec.js';
+import type { DeadLetterAccess, QueueAccess, TableAccess, Topology } from './topology-spec.js';
 
 /** How a function gets invoked; decides which failure handling applies to it. */
 export type Invocation = 'http' | 'authorizer' | 'stream' | 'queue' | 'schedule';
@@ -123,6 +123,9 @@ export class SyncToolsStack extends Stack {
         }
         for (const [queue, access] of entriesOf<QueueAccess>(spec.queues)) {
           if (access) fn.bindQueue(lookup(this.queues, queue, `function ${name}`), access);
+        }
+        for (const [queue, access] of entriesOf<DeadLetterAccess>(spec.deadLetterQueues)) {
+          if (access) fn.bindDeadLetterQueue(lookup(this.queues, queue, `function ${name}`), access);
         }
         for (const integration of spec.integrations ?? []) {
           fn.bindSecret(lookup(this.secrets, integration, `function ${name}`));

@@ -70,6 +70,12 @@ export type TableOperation =
  */
 export type TableAccess = readonly TableOperation[];
 export type QueueAccess = 'send' | 'consume';
+/**
+ * What a function does with a queue's dead-letter queue: `send` puts a
+ * message there itself (a consumer that knows a failure is permanent, with
+ * its cause); `redrive` lists it and moves messages back to the queue.
+ */
+export type DeadLetterAccess = 'send' | 'redrive';
 
 export interface FunctionSpec {
   readonly description: string;
@@ -79,6 +85,8 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly tables?: Readonly<Record<string, TableAccess>>;
   readonly queues?: Readonly<Record<string, QueueAccess>>;
+  /** Dead-letter queues of the named queues; the URL arrives as `{QUEUE}_DLQ_URL`. */
+  readonly deadLetterQueues?: Readonly<Record<string, DeadLetterAccess>>;
   /** Integrations whose secret the function may read. */
   readonly integrations?: readonly IntegrationName[];
   /** Whether the function sends mail through SES. */

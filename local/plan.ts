@@ -1,6 +1,11 @@
 import { assertDeployable } from '../lib/check-topology.js';
 import type { FilterPattern, Topology } from '../lib/topology-spec.js';
-import { queueEnvName, queueMaxReceiveEnvName, tableEnvName } from '../functions/kernel/wiring/env-names.js';
+import {
+  deadLetterQueueEnvName,
+  queueEnvName,
+  queueMaxReceiveEnvName,
+  tableEnvName,
+} from '../functions/kernel/wiring/env-names.js';
 import { type ParsedSchedule, parseScheduleExpression } from '../lib/schedule-expression.js';
 
 /**
@@ -50,7 +55,13 @@ interface PlannedQueue {
   readonly maxReceiveCount: number;
   readonly retentionSeconds: number;
   /** Every queue has one; a FIFO queue's DLQ is FIFO too, as SQS requires. */
-  readonly dlq: { readonly name: string; readonly fifo: boolean; readonly retentionSeconds: number };
+  readonly dlq: {
+    readonly name: string;
+    /** The variable that carries the DLQ's URL to functions granted `deadLetterQueues`. */
+    readonly envName: string;
+    readonly fifo: boolean;
+    readonly retentionSeconds: number;
+  };
 }
 
 interface PlannedFunction {
@@ -144,7 +155,12 @@ const planOffline = (topology: Topology): OfflinePlan => {
       visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
       maxReceiveCount: spec.maxReceiveCount,
       retentionSeconds: spec.retentionDays * DAY_SECONDS,
-      dlq: { name: `${name}-dlq`, fifo: spec.fifo, retentionSeconds: DLQ_RETENTION_SECONDS },
+      dlq: {
+        name: `${name}-dlq`,
+        envName: deadLetterQueueEnvName(name),
+        fifo: spec.fifo,
+        retentionSeconds: DLQ_RETENTION_SECONDS,
+      },
     })),
     functions: Object.entries(topology.functions).map(([name, spec]) => ({
       name,

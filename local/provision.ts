@@ -227,6 +227,7 @@ const offlineEnvironment = (
     if (!provisioned) continue;
     env[queue.envName] = provisioned.url;
     env[queue.maxReceiveEnvName] = String(queue.maxReceiveCount);
+    env[queue.dlq.envName] = provisioned.dlq.url;
   }
   return env;
 };

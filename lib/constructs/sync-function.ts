@@ -9,12 +9,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundlingDefaults } from '../bundling.js';
 import {
+  deadLetterQueueEnvName,
   queueEnvName,
   queueMaxReceiveEnvName,
   secretEnvName,
   tableEnvName,
 } from '../../functions/kernel/wiring/env-names.js';
-import type { FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
+import type { DeadLetterAccess, FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
 import type { IntegrationSecret } from './integration-secret.js';
 import type { SyncQueue } from './sync-queue.js';
 import type { SyncTable } from './sync-table.js';
@@ -161,6 +162,26 @@ export class SyncFunction extends Construct {
       this.function.addEnvironment(queueMaxReceiveEnvName(queue.topologyName), String(queue.maxReceiveCount));
     }
     this.function.addEnvironment(queueEnvName(queue.topologyName), queue.queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Gives the function a queue's dead-letter queue: `send` to put a message
+   * there itself (with its cause, when a failure is known to be permanent);
+   * `redrive` to list it and move messages back to the queue. The URL
+   * arrives as `{QUEUE}_DLQ_URL`.
+   *
+   * @example
+   * dispatcher.bindDeadLetterQueue(outbound, 'send');
+   */
+  public bindDeadLetterQueue(queue: SyncQueue, access: DeadLetterAccess): this {
+    if (access === 'send') queue.deadLetterQueue.grantSendMessages(this.function);
+    else {
+      queue.deadLetterQueue.grantConsumeMessages(this.function);
+      queue.queue.grantSendMessages(this.function);
+      this.function.addEnvironment(queueEnvName(queue.topologyName), queue.queue.queueUrl);
+    }
+    this.function.addEnvironment(deadLetterQueueEnvName(queue.topologyName), queue.deadLetterQueue.queueUrl);
     return this;
   }
 

@@ -53,7 +53,7 @@ describe('Function: planOffline()', () => {
       visibilityTimeoutSeconds: 1,
       maxReceiveCount: 2,
       retentionSeconds: 86_400,
-      dlq: { name: 'ordered-dlq', fifo: true, retentionSeconds: 1_209_600 },
+      dlq: { name: 'ordered-dlq', envName: 'ORDERED_DLQ_URL', fifo: true, retentionSeconds: 1_209_600 },
     });
     expect(plan.streamConsumers[0]).toMatchObject({
       table: 'items',

@@ -1,4 +1,4 @@
-import { queueEnvName, queueMaxReceiveEnvName, tableEnvName } from '../wiring/env-names.js';
+import { deadLetterQueueEnvName, queueEnvName, queueMaxReceiveEnvName, tableEnvName } from '../wiring/env-names.js';
 
 /**
  * Physical names come from the environment the CDK stack (or the offline
@@ -12,6 +12,9 @@ const tableName = (table: string): string => requireEnv(tableEnvName(table));
 
 const queueUrl = (queue: string): string => requireEnv(queueEnvName(queue));
 
+/** The URL of a queue's dead-letter queue, for a function granted `deadLetterQueues` in its topology. */
+const deadLetterQueueUrl = (queue: string): string => requireEnv(deadLetterQueueEnvName(queue));
+
 const requireEnv = (name: string): string => {
   const value = process.env[name];
   if (!value)
@@ -24,4 +27,4 @@ const requireEnv = (name: string): string => {
 /** After how many receives SQS moves a message of `queue` to its DLQ (set for the queue's consumer). */
 const queueMaxReceiveCount = (queue: string): number => Number(requireEnv(queueMaxReceiveEnvName(queue)));
 
-export { tableName, queueUrl, queueMaxReceiveCount };
+export { tableName, queueUrl, deadLetterQueueUrl, queueMaxReceiveCount };

@@ -19,10 +19,13 @@ const tableEnvName = (table: string): string => `${constantCase(table)}_TABLE`;
 /** The variable that carries a queue's URL: `OUTBOUND_QUEUE_URL`. */
 const queueEnvName = (queue: string): string => `${constantCase(queue)}_QUEUE_URL`;
 
+/** The variable that carries the URL of a queue's dead-letter queue: `OUTBOUND_DLQ_URL`. */
+const deadLetterQueueEnvName = (queue: string): string => `${constantCase(queue)}_DLQ_URL`;
+
 /** The variable that tells a queue's consumer after how many receives SQS moves a message to the DLQ. */
 const queueMaxReceiveEnvName = (queue: string): string => `${constantCase(queue)}_QUEUE_MAX_RECEIVE_COUNT`;
 
 /** The variable that carries an integration's secret ARN on AWS: `CRM_SECRET_ARN`. */
 const secretEnvName = (integration: string): string => `${constantCase(integration)}_SECRET_ARN`;
 
-export { tableEnvName, queueEnvName, queueMaxReceiveEnvName, secretEnvName };
+export { tableEnvName, queueEnvName, deadLetterQueueEnvName, queueMaxReceiveEnvName, secretEnvName };
