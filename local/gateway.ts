@@ -14,8 +14,13 @@ import type { RuntimeLog } from './log.js';
 import type { PlannedRoute } from './plan.js';
 import { createRouteMatcher } from './route-match.js';
 
-/** API Gateway HTTP API limits. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest body passed on: Lambda's 6 MB synchronous invocation payload,
+ * the lower of the two limits on the way (an HTTP API itself takes 10 MB,
+ * but a function is never handed more than 6 MB).
+ */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** API Gateway HTTP API integration timeout. */
 const INTEGRATION_TIMEOUT_MS = 30_000;
 
 interface GatewayOptions {
@@ -26,6 +31,8 @@ interface GatewayOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly host?: string;
+  /** Largest request body taken; default API Gateway's 10 MB (tests pass a small one). */
+  readonly maxPayloadBytes?: number;
 }
 
 interface Gateway {
@@ -34,22 +41,34 @@ interface Gateway {
   close(): Promise<void>;
 }
 
-/** Reads the raw body, byte for byte; `undefined` once it passes the payload limit. */
-const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
+/**
+ * Reads the raw body, byte for byte; `undefined` as soon as it is known to
+ * pass the payload limit: at once when Content-Length says so, else when
+ * the bytes read pass it (chunked). The rest is never read: the caller
+ * answers 413 and drops the connection, so a client cannot make the
+ * gateway take in an endless body.
+ */
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_PAYLOAD_BYTES) {
-      req.resume();
+    if (declared > limit) {
       resolve(undefined);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 
@@ -59,6 +78,13 @@ const send = (res: ServerResponse, response: HttpResponse, requestId: string): v
   headers['content-length'] = String(response.body.length);
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
+};
+
+/** Answers 413 and closes the connection once the answer is out, without reading the rest of the body. */
+const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => req.destroy());
+  send(res, gatewayErrors.tooLarge(), requestId);
 };
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
@@ -109,10 +135,9 @@ const handle = async (
   res: ServerResponse,
 ): Promise<void> => {
   const requestId = randomUUID();
-  const body = await readBody(req);
+  const body = await readBody(req, options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES);
   if (body === undefined) {
-    res.setHeader('connection', 'close');
-    send(res, gatewayErrors.tooLarge(), requestId);
+    refuseTooLarge(req, res, requestId);
     return;
   }
   const request = describeRequest(req, body);
@@ -191,5 +216,5 @@ const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
   };
 };
 
-export { startGateway };
+export { MAX_PAYLOAD_BYTES, startGateway };
 export type { Gateway, GatewayOptions };

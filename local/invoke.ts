@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { createEnvironmentPool, type EnvironmentPool } from './environment-pool.js';
+import { createFunctionBundler } from './function-bundles.js';
+import { environmentVariables } from './lambda-variables.js';
 import type { RuntimeLog } from './log.js';
-import type { PlannedFunction } from './plan.js';
+import type { PlannedFunction, PlannedQueueConsumer } from './plan.js';
 
 /** Where an invocation came from; it shows in the runtime log. */
 type InvocationSource = 'http' | 'authorizer' | 'stream' | 'sqs' | 'schedule' | 'direct';
@@ -21,11 +22,17 @@ type InvocationResult =
       readonly durationMs: number;
     };
 
-/** Runs a function of the plan with an event, in this process, as Lambda would. */
+/** Runs a function of the plan with an event, in an execution environment of its own, as Lambda would. */
 interface Invoker {
   invoke(functionName: string, event: unknown, source: InvocationSource): Promise<InvocationResult>;
   /** The ARN a function would have, for event source ARNs and on-failure records. */
   functionArn(functionName: string): string;
+}
+
+/** The invoker the runtime owns: what invokes sees an {@link Invoker}; the runtime also stops it. */
+interface StoppableInvoker extends Invoker {
+  /** Terminates every execution environment; later invocations fail. */
+  stop(): Promise<void>;
 }
 
 interface InvokerOptions {
@@ -37,137 +44,122 @@ interface InvokerOptions {
   /** Prefix of physical names; it also prefixes function names in contexts and ARNs. */
   readonly namePrefix: string;
   readonly log: RuntimeLog;
+  /** The plan's queue consumers: a function may run as many environments as they allow batches. */
+  readonly queueConsumers?: readonly PlannedQueueConsumer[];
 }
 
-type Handler = (event: unknown, context: Context) => unknown;
+/**
+ * Environments per function when nothing asks for more: Lambda's limit is
+ * the account's (1,000), which a laptop cannot hold; ten covers the bursts
+ * tests and demos make, and more invocations wait for an idle one.
+ */
+const DEFAULT_MAX_ENVIRONMENTS = 10;
 
-const logStreamName = (): string => {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+/** A function may need an environment for every batch its queue consumers run at once. */
+const maxEnvironmentsOf = (name: string, consumers: readonly PlannedQueueConsumer[]): number => {
+  const batches = consumers.filter((c) => c.function === name).reduce((sum, c) => sum + c.maxConcurrency, 0);
+  return Math.max(DEFAULT_MAX_ENVIRONMENTS, batches);
 };
 
 /**
- * Builds the Lambda context a handler receives: the fields Powertools and
- * middy read (function name, ARN, memory, request id, log group) and a
- * `getRemainingTimeInMillis` that counts down from the function's timeout.
- */
-const lambdaContext = (name: string, spec: PlannedFunction, arn: string, deadline: number): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: name,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: arn,
-  memoryLimitInMB: String(spec.memoryMb),
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${name}`,
-  logStreamName: logStreamName(),
-  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  // Deprecated callbacks of the Node runtime; handlers here are async.
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
-const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : new Error(String(thrown)));
-
-/**
- * Loads handlers on first use with a dynamic `import()` of their entry
- * (tsx and vitest both load `.ts` this way) and runs them with a realistic
- * context. A handler that outlives its timeout is reported as Lambda's
- * "Task timed out" failure; it cannot be killed in-process, so its late
- * result is ignored.
- *
- * Like Lambda, a function runs one invocation at a time per execution
- * environment, and concurrent invocations get environments of their own:
- * here, instances of the entry module of their own (the entry imported
- * again under a query string), so module-level state such as a Powertools
- * batch processor, which holds the batch being processed, is never shared
- * by two invocations at once. The modules the entry imports are shared.
- * An environment whose invocation timed out is never reused.
+ * Runs handlers as Lambda does: each invocation in an execution
+ * environment (a worker thread, `local/environment-pool.ts`) that runs one
+ * invocation at a time, with its own modules and its own `process.env`
+ * (the runtime's, plus Lambda's variables for the function:
+ * `AWS_LAMBDA_FUNCTION_NAME`, `POWERTOOLS_SERVICE_NAME`, ...). Concurrent
+ * invocations of a function get environments of their own, up to its
+ * concurrency; an idle one is reused (warm), a new one is a cold start, so
+ * a Powertools batch processor, the logger's correlation ids and its
+ * `cold_start` flag behave as on AWS. A handler that outlives its timeout
+ * is reported as Lambda's "Task timed out" failure and its environment is
+ * terminated, so its late work writes nothing.
  *
  * @example
  * const invoker = createInvoker({ functions: plan.functions, root, region, accountId, namePrefix: '', log });
  * const result = await invoker.invoke('health', event, 'direct');
+ * await invoker.stop();
  */
-const createInvoker = (options: InvokerOptions): Invoker => {
+const createInvoker = (options: InvokerOptions): StoppableInvoker => {
   const specs = new Map(options.functions.map((spec) => [spec.name, spec]));
-  /** Handlers of the environments not running an invocation, by entry. */
-  const idle = new Map<string, Handler[]>();
-  const environments = new Map<string, number>();
-
-  /** A new execution environment. A failed import (a syntax error being fixed) is retried on the next call. */
-  const load = async (spec: PlannedFunction): Promise<Handler> => {
-    const index = environments.get(spec.entry) ?? 0;
-    environments.set(spec.entry, index + 1);
-    const url = pathToFileURL(resolve(options.root, spec.entry)).href;
-    const module = (await import(index === 0 ? url : `${url}?environment=${index}`)) as { handler?: unknown };
-    if (typeof module.handler !== 'function')
-      throw new Error(`${spec.entry} does not export a function named "handler"`);
-    return module.handler as Handler;
-  };
-  const acquire = async (spec: PlannedFunction): Promise<Handler> => idle.get(spec.entry)?.pop() ?? load(spec);
-  const release = (spec: PlannedFunction, handler: Handler): void => {
-    idle.set(spec.entry, [...(idle.get(spec.entry) ?? []), handler]);
-  };
+  const pools = new Map<string, EnvironmentPool>();
+  const bundler = createFunctionBundler();
+  let stopped = false;
 
   const functionArn = (functionName: string): string =>
     `arn:aws:lambda:${options.region}:${options.accountId}:function:${options.namePrefix}${functionName}`;
+
+  const poolOf = (spec: PlannedFunction): EnvironmentPool => {
+    const existing = pools.get(spec.name);
+    if (existing) return existing;
+    const functionName = `${options.namePrefix}${spec.name}`;
+    const pool = createEnvironmentPool({
+      entryUrl: () => bundler.bundle(resolve(options.root, spec.entry)),
+      maxEnvironments: maxEnvironmentsOf(spec.name, options.queueConsumers ?? []),
+      memoryMb: spec.memoryMb,
+      environmentOf: (logStreamName) =>
+        environmentVariables({ spec, functionName, region: options.region, logStreamName }, process.env),
+    });
+    pools.set(spec.name, pool);
+    return pool;
+  };
 
   const invoke = async (functionName: string, event: unknown, source: InvocationSource): Promise<InvocationResult> => {
     const spec = specs.get(functionName);
     if (!spec) throw new Error(`No function "${functionName}" in the plan`);
     const started = Date.now();
-    const deadline = started + spec.timeoutSeconds * 1000;
-    const context = lambdaContext(`${options.namePrefix}${functionName}`, spec, functionArn(functionName), deadline);
-    const requestId = context.awsRequestId;
-    let timer: NodeJS.Timeout | undefined;
-    let result: InvocationResult;
-    let handler: Handler | undefined;
-    try {
-      handler = await acquire(spec);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`), {
-                timedOut: true,
-              }),
-            ),
-          Math.max(0, deadline - Date.now()),
+    const requestId = randomUUID();
+    const physicalName = `${options.namePrefix}${functionName}`;
+    const outcome = stopped
+      ? {
+          ok: false as const,
+          error: new Error('The offline runtime stopped; the invocation was not run'),
+          timedOut: false,
+          coldStart: false,
+        }
+      : await poolOf(spec).run(
+          event,
+          {
+            functionName: physicalName,
+            functionVersion: '$LATEST',
+            invokedFunctionArn: functionArn(functionName),
+            memoryLimitInMB: String(spec.memoryMb),
+            awsRequestId: requestId,
+            logGroupName: `/aws/lambda/${physicalName}`,
+          },
+          spec.timeoutSeconds * 1000,
         );
-      });
-      const run = handler;
-      const value = await Promise.race([Promise.resolve().then(() => run(event, context)), timeout]);
-      result = { ok: true, value, requestId, durationMs: Date.now() - started };
-    } catch (thrown) {
-      const error = asError(thrown);
-      const timedOut = (error as { timedOut?: boolean }).timedOut === true;
-      result = { ok: false, error, functionError: 'Unhandled', timedOut, requestId, durationMs: Date.now() - started };
-    } finally {
-      clearTimeout(timer);
+    const durationMs = Date.now() - started;
+    const fields = {
+      source,
+      function: functionName,
+      requestId,
+      durationMs,
+      coldStart: outcome.coldStart,
+      ...(outcome.initDurationMs === undefined ? {} : { initDurationMs: outcome.initDurationMs }),
+    };
+    if (outcome.ok) {
+      options.log.info('invocation succeeded', fields);
+      return { ok: true, value: outcome.value, requestId, durationMs };
     }
-    if (handler && !(!result.ok && result.timedOut)) release(spec, handler);
-    if (result.ok) {
-      options.log.info('invocation succeeded', {
-        source,
-        function: functionName,
-        requestId,
-        durationMs: result.durationMs,
-      });
-    } else {
-      options.log.error('invocation failed', {
-        source,
-        function: functionName,
-        requestId,
-        durationMs: result.durationMs,
-        timedOut: result.timedOut,
-        error: result.error,
-      });
-    }
-    return result;
+    options.log.error('invocation failed', { ...fields, timedOut: outcome.timedOut, error: outcome.error });
+    return {
+      ok: false,
+      error: outcome.error,
+      functionError: 'Unhandled',
+      timedOut: outcome.timedOut,
+      requestId,
+      durationMs,
+    };
   };
 
-  return { invoke, functionArn };
+  const stop = async (): Promise<void> => {
+    stopped = true;
+    await Promise.all([...pools.values()].map((pool) => pool.stop()));
+    await bundler.dispose();
+  };
+
+  return { invoke, functionArn, stop };
 };
 
 export { createInvoker };
-export type { InvocationResult, InvocationSource, Invoker, InvokerOptions };
+export type { InvocationResult, InvocationSource, Invoker, InvokerOptions, StoppableInvoker };

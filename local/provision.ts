@@ -3,10 +3,20 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type KeySchemaElement,
+  type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import { SCHEDULES_ENV, type ScheduleCatalogueEntry } from '../functions/kernel/wiring/schedules.js';
+import {
+  STREAM_CONSUMERS_ENV,
+  type StreamConsumerCatalogueEntry,
+} from '../functions/kernel/wiring/stream-consumers.js';
 import type { EngineClients } from './engine-clients.js';
 import type { EngineEndpoints } from './engines.js';
 import type { RuntimeLog } from './log.js';
@@ -43,12 +53,46 @@ interface ProvisionOptions {
   /** Prepended to every physical name, so several stacks can share one set of engines. */
   readonly namePrefix: string;
   readonly log: RuntimeLog;
+  /** Named in the error when a kept table no longer fits the topology (the folder to delete). */
+  readonly dataDir?: string;
 }
 
 const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
   { AttributeName: partitionKey, KeyType: 'HASH' },
   ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
 ];
+
+const describeKeys = (keys: readonly KeySchemaElement[] | undefined): string =>
+  (keys ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+
+/**
+ * How a kept table differs from the planned one in what cannot be changed
+ * in place offline (keys, indexes, stream): empty when it fits. Items
+ * written under another key schema would be found by no query of the code.
+ */
+const tableDifferences = (table: PlannedTable, found: TableDescription | undefined): string[] => {
+  const differences: string[] = [];
+  const wantedKeys = describeKeys(keySchema(table.partitionKey, table.sortKey));
+  if (describeKeys(found?.KeySchema) !== wantedKeys) {
+    differences.push(`key schema is ${describeKeys(found?.KeySchema) || 'none'}, the topology says ${wantedKeys}`);
+  }
+  const foundIndexes = new Map(
+    (found?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, describeKeys(index.KeySchema)]),
+  );
+  for (const index of table.indexes) {
+    const keys = foundIndexes.get(index.name);
+    const wanted = describeKeys(keySchema(index.partitionKey, index.sortKey));
+    if (keys === undefined) differences.push(`index ${index.name} is missing`);
+    else if (keys !== wanted) differences.push(`index ${index.name} has keys ${keys}, the topology says ${wanted}`);
+    foundIndexes.delete(index.name);
+  }
+  for (const name of foundIndexes.keys()) differences.push(`index ${name} is not in the topology`);
+  const foundStream = found?.StreamSpecification?.StreamEnabled ? found.StreamSpecification.StreamViewType : undefined;
+  if (foundStream !== table.stream) {
+    differences.push(`stream is ${foundStream ?? 'off'}, the topology says ${table.stream ?? 'off'}`);
+  }
+  return differences;
+};
 
 const createTable = async (table: PlannedTable, options: ProvisionOptions): Promise<ProvisionedTable> => {
   const physicalName = `${options.namePrefix}${table.name}`;
@@ -102,8 +146,44 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
       options.log.debug('time to live not set', { table: physicalName, error });
     }
   }
-  await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
+  const described = await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
+  const differences = created ? [] : tableDifferences(table, described.Table);
+  if (differences.length > 0) {
+    const where = options.dataDir ? `the data folder ${options.dataDir}` : 'the engines';
+    throw new Error(
+      `Table ${physicalName} kept in ${where} no longer matches the topology: ${differences.join('; ')}. ` +
+        `Delete ${options.dataDir ?? 'the table'} (its data goes with it) and start again.`,
+    );
+  }
   return { name: table.name, physicalName, created };
+};
+
+/**
+ * CreateQueue answers the existing queue when its attributes are the same,
+ * and refuses when they differ (a kept queue from before a topology change
+ * of, say, its visibility timeout). Then the queue is kept with its
+ * messages and its attributes are set to the topology's, as a deployment
+ * would update them.
+ */
+const createOrUpdateQueue = async (
+  physicalName: string,
+  attributes: Record<string, string>,
+  options: ProvisionOptions,
+): Promise<string | undefined> => {
+  try {
+    const created = await options.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }),
+    );
+    return created.QueueUrl;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'QueueNameExists' && name !== 'QueueAlreadyExists') throw error;
+    const found = await options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: physicalName }));
+    const { FifoQueue: _fifo, ...mutable } = attributes;
+    await options.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: found.QueueUrl, Attributes: mutable }));
+    options.log.info('queue kept, its attributes updated to the topology', { queue: physicalName });
+    return found.QueueUrl;
+  }
 };
 
 const createQueue = async (
@@ -111,14 +191,12 @@ const createQueue = async (
   attributes: Record<string, string>,
   options: ProvisionOptions,
 ): Promise<ProvisionedQueueEndpoint> => {
-  const created = await options.clients.sqs.send(
-    new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }),
-  );
+  const queueUrl = await createOrUpdateQueue(physicalName, attributes, options);
   // fauxqs answers with `http://sqs.<region>.localhost:<port>/...`, a host that
   // does not resolve everywhere, and the SDK would send there instead of to
   // its endpoint. fauxqs finds queues by the path alone, so the URL is moved
   // onto the endpoint's origin.
-  const path = new URL(created.QueueUrl ?? '').pathname;
+  const path = new URL(queueUrl ?? '').pathname;
   const url = `${new URL(options.endpoints.sqs).origin}${path}`;
   const described = await options.clients.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
@@ -217,6 +295,16 @@ const offlineEnvironment = (
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     ...(runtime.lambda ? { AWS_ENDPOINT_URL_LAMBDA: runtime.lambda } : {}),
     [SCHEDULES_ENV]: JSON.stringify(catalogue),
+    // The stream-failure replayer's catalogue (the stack sets it on the replayer only).
+    [STREAM_CONSUMERS_ENV]: JSON.stringify(
+      plan.streamConsumers.map(
+        (consumer): StreamConsumerCatalogueEntry => ({
+          function: `${namePrefix}${consumer.function}`,
+          table: consumer.table,
+          filters: consumer.filters,
+        }),
+      ),
+    ),
   };
   for (const table of plan.tables) {
     const provisioned = resources.tables[table.name];

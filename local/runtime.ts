@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resetAwsClients } from '../functions/kernel/aws/client-cache.js';
 import { topology as projectTopology } from '../lib/topology.js';
@@ -26,6 +27,11 @@ interface OfflineStackOptions {
   readonly engines?: EngineEndpoints;
   /** Ports for engines the stack starts itself; 0 or absent picks free ones. */
   readonly enginePorts?: EnginePorts;
+  /**
+   * Folder where the engines the stack starts keep their data, and the
+   * stream pollers their positions (`streams/`); absent: all in memory.
+   */
+  readonly dataDir?: string;
   /** Directory function entries are relative to. Default: the repository root. */
   readonly root?: string;
   readonly region?: string;
@@ -73,8 +79,9 @@ const OFFLINE_ACCOUNT_ID = '000000000000';
  * and queue pollers, schedules, and the HTTP API. Everything is wired from
  * `planOffline`'s output, the same value tests compare with the CDK template.
  *
- * Handlers run in this process and read `process.env`, so one process runs
- * one stack at a time.
+ * Handlers run in worker threads of this process (`local/invoke.ts`), each
+ * with the stack's variables as `process.env` held at the time of each
+ * invocation, so one process runs one stack at a time.
  *
  * @example
  * const stack = await startOfflineStack({ port: 0 });
@@ -101,16 +108,28 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
 
   try {
     let endpoints: EngineEndpoints;
+    let dataDir: string | undefined;
     if (options.engines) endpoints = options.engines;
     else {
-      const engines: RunningEngines = await startEngines({ ports: options.enginePorts, region });
+      const engines: RunningEngines = await startEngines({
+        ports: options.enginePorts,
+        region,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      });
       cleanup.push(() => engines.stop());
       endpoints = engines.endpoints;
+      dataDir = engines.dataDir;
     }
     const clients: EngineClients = createEngineClients(endpoints, region);
     cleanup.push(() => clients.destroy());
 
-    const resources = await provisionResources(plan, { clients, endpoints, namePrefix, log });
+    const resources = await provisionResources(plan, {
+      clients,
+      endpoints,
+      namePrefix,
+      log,
+      ...(dataDir ? { dataDir } : {}),
+    });
 
     const invoker = createInvoker({
       functions: plan.functions,
@@ -119,7 +138,10 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
       accountId,
       namePrefix,
       log,
+      queueConsumers: plan.queueConsumers,
     });
+    // Stopped after everything that invokes (cleanup runs in reverse): no worker thread outlives the stack.
+    cleanup.push(() => invoker.stop());
     // Lambda's Invoke API, for handlers that invoke a function (the admin API runs a schedule now).
     const lambdaApi: LambdaApi = await startLambdaApi({
       invoker,
@@ -160,6 +182,7 @@ const startOfflineStack = async (options: OfflineStackOptions = {}): Promise<Off
           consumer,
           tableName: table.physicalName,
           freshTable: table.created,
+          ...(dataDir ? { checkpointDir: join(dataDir, 'streams') } : {}),
           onFailureQueueUrl: onFailure.url,
           clients,
           invoker,

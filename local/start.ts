@@ -4,12 +4,19 @@
  * and serves the API on PORT, with the stream and queue consumers and the
  * schedules running. Ctrl-C (or SIGTERM) stops everything, java included.
  *
+ * Data is kept between runs (tables, items, stream positions, queues and
+ * their messages) in OFFLINE_DATA_DIR, `.local-data/` by default; sent mail
+ * is not. `npm start -- --in-memory` (or OFFLINE_IN_MEMORY=1) runs on
+ * throw-away engines instead.
+ *
  * Settings (environment or `.env`): PORT (3000), DYNAMODB_PORT (8000),
- * SQS_PORT (9324), SES_PORT (8005), OFFLINE_LOG_LEVEL (info), and the
+ * SQS_PORT (9324), SES_PORT (8005), OFFLINE_LOG_LEVEL (info),
+ * OFFLINE_DATA_DIR (.local-data), OFFLINE_IN_MEMORY (off), and the
  * integration variables listed in the README.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadIntegration } from '../functions/kernel/config/secrets.js';
 import { integrationNames } from '../functions/kernel/wiring/integrations.js';
 import { logLevelFrom } from './log.js';
@@ -23,6 +30,25 @@ const portFrom = (name: string, fallback: number): number => {
     throw new Error(`${name} must be a port number, got "${raw}"`);
   }
   return port;
+};
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+
+/**
+ * The folder `npm start` keeps its data in, or undefined for an in-memory
+ * run (`--in-memory` or OFFLINE_IN_MEMORY=1). OFFLINE_DATA_DIR moves it;
+ * relative paths are taken from the working directory.
+ */
+const dataDirFrom = (argv: readonly string[]): string | undefined => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { 'in-memory': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const inMemory = values['in-memory'] || TRUE_WORDS.has((process.env.OFFLINE_IN_MEMORY ?? '').toLowerCase());
+  if (inMemory) return undefined;
+  const configured = process.env.OFFLINE_DATA_DIR;
+  return configured ? resolve(configured) : resolve(REPOSITORY_ROOT, '.local-data');
 };
 
 /** Names each integration that is not configured and why; the stack starts anyway. */
@@ -39,8 +65,10 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const envFile = resolve(REPOSITORY_ROOT, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
+  const dataDir = dataDirFrom(process.argv.slice(2));
 
   const stack = await startOfflineStack({
+    ...(dataDir ? { dataDir } : {}),
     port: portFrom('PORT', 3000),
     enginePorts: {
       dynamodb: portFrom('DYNAMODB_PORT', 8000),
@@ -78,6 +106,9 @@ const main = async (): Promise<void> => {
     `  Sent mail        ${stack.endpoints.ses}/   (SES v2 endpoint: ${stack.endpoints.ses})`,
     `  DynamoDB Local   ${stack.endpoints.dynamodb}`,
     `  SQS (fauxqs)     ${stack.endpoints.sqs}`,
+    dataDir
+      ? `  Data kept in     ${dataDir}   (sent mail is not kept; npm start -- --in-memory for a throw-away run)`
+      : '  Data in memory only (--in-memory): everything is gone when the stack stops',
     `  ${plan.routes.length} routes, ${plan.tables.length} tables, ${plan.queues.length} queues (+ DLQs), ` +
       `${plan.streamConsumers.length} stream consumers, ${plan.queueConsumers.length} queue consumers, ${plan.schedules.length} schedules`,
     ...(unconfigured.length > 0

@@ -16,6 +16,7 @@ import type { Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
 import { pause } from './pause.js';
 import type { PlannedStreamConsumer } from './plan.js';
+import { fileStreamCheckpoints, type StreamCheckpoints } from './stream-checkpoints.js';
 import { streamFailureRecord, toLambdaStreamRecord } from './stream-records.js';
 
 interface StreamPollerOptions {
@@ -39,7 +40,21 @@ interface StreamPollerOptions {
    * empty shard was seen to miss the shard's first record.)
    */
   readonly freshTable?: boolean;
+  /**
+   * Folder where the consumer's position in each shard is kept (the data
+   * folder of a durable `npm start`). With it, a restart resumes after the
+   * last record done, and a shard never checkpointed is read from its
+   * start: nothing written before the restart is skipped, at worst a few
+   * records are consumed twice. Without it (tests, in-memory runs), the
+   * starting position applies at every start, as for a new mapping.
+   */
+  readonly checkpointDir?: string;
 }
+
+/** Where a shard reader starts, and where it goes back to when its iterator is lost. */
+type StartingPoint =
+  | { readonly type: 'LATEST' | 'TRIM_HORIZON' }
+  | { readonly type: 'AFTER_SEQUENCE_NUMBER'; readonly sequenceNumber: string };
 
 interface StreamPoller {
   readonly streamArn: string;
@@ -64,7 +79,10 @@ const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.Sequence
  *   counted per batch);
  * - once `retryAttempts` retries are spent, the batch is described to the
  *   on-failure queue in Lambda's format and the shard moves on, so the
- *   records after it are still processed.
+ *   records after it are still processed;
+ * - with `checkpointDir`, the position in each shard is kept on disk after
+ *   every batch, and a restart resumes from it (AWS keeps a mapping's
+ *   position across anything that happens to the functions).
  *
  * @example
  * const poller = await startStreamPoller({ consumer, tableName, onFailureQueueUrl, clients, invoker, region, log, pollIntervalMs: 250 });
@@ -76,6 +94,18 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
   const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream for ${consumer.function}`);
+  const checkpoints: StreamCheckpoints | undefined = options.checkpointDir
+    ? fileStreamCheckpoints(options.checkpointDir, consumer.function, streamArn)
+    : undefined;
+  const checkpoint = (shardId: string, sequenceNumber: string | undefined): void => {
+    if (!checkpoints || sequenceNumber === undefined || stopping.signal.aborted) return;
+    try {
+      checkpoints.set(shardId, sequenceNumber);
+    } catch (error) {
+      // Not fatal: the shard is read again from the previous checkpoint after a restart.
+      log.error('could not keep the stream position', { function: consumer.function, shardId, error });
+    }
+  };
 
   const state = new Map<string, 'waiting' | 'running' | 'done'>();
   const parents = new Map<string, string | undefined>();
@@ -99,6 +129,7 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     type: ShardIteratorType,
     sequenceNumber?: string,
   ): Promise<string | undefined> => {
+    if (stopping.signal.aborted) return undefined;
     const out = await clients.streams.send(
       new GetShardIteratorCommand({
         StreamArn: streamArn,
@@ -171,13 +202,14 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
       stopped: () => stopping.signal.aborted,
     });
 
-  const readShard = async (
-    shardId: string,
-    firstIterator: string | undefined,
-    initialType: ShardIteratorType,
-  ): Promise<void> => {
+  const openAt = (shardId: string, start: StartingPoint): Promise<string | undefined> =>
+    iteratorFor(shardId, start.type, start.type === 'AFTER_SEQUENCE_NUMBER' ? start.sequenceNumber : undefined);
+
+  const readShard = async (shardId: string, firstIterator: string | undefined, start: StartingPoint): Promise<void> => {
     let iterator = firstIterator;
     let lastRead: string | undefined;
+    // The last record this reader is done with: what a restart resumes after.
+    let doneUpTo: string | undefined;
     let closed = iterator === undefined;
     const buffer: DynamoDBRecord[] = [];
     let firstBufferedAt = 0;
@@ -198,14 +230,23 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
           }
           iterator = out.NextShardIterator;
           if (!iterator) closed = true;
+          // Everything read was filtered out: done with it.
+          if (buffer.length === 0 && lastRead !== doneUpTo) {
+            doneUpTo = lastRead;
+            checkpoint(shardId, doneUpTo);
+          }
         } catch (error) {
           const name = (error as Error).name;
           if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') {
-            iterator = await iteratorFor(
-              shardId,
-              lastRead && name === 'ExpiredIteratorException' ? 'AFTER_SEQUENCE_NUMBER' : initialType,
-              lastRead && name === 'ExpiredIteratorException' ? lastRead : undefined,
-            ).catch(() => iterator);
+            // Expired: go on after the last record read. Trimmed: what is left
+            // starts at the horizon (a checkpoint older than the stream's 24 h).
+            const reopenAt: StartingPoint =
+              lastRead && name === 'ExpiredIteratorException'
+                ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead }
+                : name === 'TrimmedDataAccessException' && start.type === 'AFTER_SEQUENCE_NUMBER'
+                  ? { type: 'TRIM_HORIZON' }
+                  : start;
+            iterator = await openAt(shardId, reopenAt).catch(() => iterator);
           } else if (!stopping.signal.aborted) {
             log.error('reading the stream failed; retrying', { function: consumer.function, shardId, error });
             await pause(1_000, stopping.signal);
@@ -218,6 +259,11 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
         const batch = buffer.splice(0, consumer.batchSize);
         if (buffer.length > 0) firstBufferedAt = Date.now();
         await deliver(shardId, batch);
+        // A delivery cut short by stop() is not done: it runs again after the restart.
+        if (!stopping.signal.aborted) {
+          doneUpTo = buffer.length === 0 ? lastRead : sequenceOf(batch.at(-1) as DynamoDBRecord);
+          checkpoint(shardId, doneUpTo);
+        }
         continue;
       }
       if (closed && buffer.length === 0) break;
@@ -227,9 +273,9 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     if (closed) startChildrenOf(shardId);
   };
 
-  const run = (shardId: string, iterator: string | undefined, type: ShardIteratorType): void => {
+  const run = (shardId: string, iterator: string | undefined, start: StartingPoint): void => {
     state.set(shardId, 'running');
-    const loop = readShard(shardId, iterator, type).catch((error: unknown) => {
+    const loop = readShard(shardId, iterator, start).catch((error: unknown) => {
       log.error('stream shard reader stopped', { function: consumer.function, shardId, error });
     });
     loops.add(loop);
@@ -239,7 +285,7 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
   const startFromHorizon = (shardId: string): void => {
     state.set(shardId, 'running');
     iteratorFor(shardId, 'TRIM_HORIZON')
-      .then((iterator) => run(shardId, iterator, 'TRIM_HORIZON'))
+      .then((iterator) => run(shardId, iterator, { type: 'TRIM_HORIZON' }))
       .catch((error: unknown) => {
         state.set(shardId, 'waiting');
         log.error('could not open a stream shard; will try again', { function: consumer.function, shardId, error });
@@ -259,14 +305,31 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     if (state.has(shardId) && state.get(shardId) !== 'waiting') return undefined;
     parents.set(shardId, shard.ParentShardId);
     const parentState = shard.ParentShardId ? state.get(shard.ParentShardId) : undefined;
-    if (initial && consumer.startingPosition === 'LATEST' && !options.freshTable) {
+    const resumeAfter = checkpoints?.get(shardId);
+    if (resumeAfter !== undefined) {
+      // Read before: go on after the last record done. (Its parent was done before it was started.)
+      const start: StartingPoint = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: resumeAfter };
+      state.set(shardId, 'running');
+      return openAt(shardId, start).then(
+        (iterator) => run(shardId, iterator, start),
+        (error: unknown) => {
+          if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+          // The checkpoint is older than what the stream still holds: read what is left.
+          return iteratorFor(shardId, 'TRIM_HORIZON').then((iterator) =>
+            run(shardId, iterator, { type: 'TRIM_HORIZON' }),
+          );
+        },
+      );
+    }
+    // With checkpoints, a shard never checkpointed may hold records written before a restart: read it whole.
+    if (initial && consumer.startingPosition === 'LATEST' && !options.freshTable && !checkpoints) {
       // LATEST: only what is written from now on, i.e. the tips of open shards.
       if (shard.SequenceNumberRange?.EndingSequenceNumber) {
         state.set(shardId, 'done');
         return undefined;
       }
       state.set(shardId, 'running');
-      return iteratorFor(shardId, 'LATEST').then((iterator) => run(shardId, iterator, 'LATEST'));
+      return iteratorFor(shardId, 'LATEST').then((iterator) => run(shardId, iterator, { type: 'LATEST' }));
     }
     if (parentState === 'running' || parentState === 'waiting') {
       state.set(shardId, 'waiting');
@@ -274,7 +337,7 @@ const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPo
     }
     if (initial) {
       state.set(shardId, 'running');
-      return iteratorFor(shardId, 'TRIM_HORIZON').then((iterator) => run(shardId, iterator, 'TRIM_HORIZON'));
+      return iteratorFor(shardId, 'TRIM_HORIZON').then((iterator) => run(shardId, iterator, { type: 'TRIM_HORIZON' }));
     }
     startFromHorizon(shardId);
     return undefined;
