@@ -4,6 +4,7 @@ import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { readJsonBody } from '../../kernel/http/json-body.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
+import { storableOr400 } from '../../kernel/http/storable.js';
 import type { StoredRecord } from '../../kernel/records/record.js';
 import { getRecord } from '../../kernel/records/record-reads.js';
 import * as z from '../../kernel/validation.js';
@@ -113,7 +114,10 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatew
   },
   'POST /admin/conflicts/{id}/resolve': async (event) => {
     const { id } = parseOr400(idPath, event.pathParameters, 'path');
-    const { record_version, ...choice } = parseOr400(resolveBody, readJsonBody(event), 'body');
+    // A chosen `{value}` is written into the record as given: checked as it will be stored.
+    const { record_version, ...choice } = storableOr400(parseOr400(resolveBody, readJsonBody(event), 'body'), {
+      what: 'body',
+    });
     const conflict = await readConflict(id);
     if (!isOpen(conflict)) {
       throw new HttpError(

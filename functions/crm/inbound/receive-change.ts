@@ -1,4 +1,6 @@
+import { changeTime } from '../../kernel/http/change-time.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { storableOr400 } from '../../kernel/http/storable.js';
 import { HttpError } from '../../kernel/http/responses.js';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
 import { mappingFor, mappedTypes } from '../mappings/index.js';
@@ -25,7 +27,8 @@ const crmChangeEvent = z.object({
     ),
   ]),
   data: z._default(z.record(z.string(), z.unknown()), {}),
-  timestamp: z.iso.datetime({ offset: true }),
+  /** The CRM's change time, which the inbound rules compare: never more than 5 minutes ahead of now. */
+  timestamp: changeTime(),
 });
 
 export type CrmChangeEvent = z.output<typeof crmChangeEvent>;
@@ -45,13 +48,16 @@ const receiveCrmChange = async ({
     throw new HttpError(400, `Unknown record type: ${payload.type}`, { known_types: mappedTypes(SYSTEM) });
   }
   const data = parseOr400(remoteSchema(mapping), payload.data, 'payload', ['data']);
+  // What is written, checked as written: a number a double would change in a free-form field (an
+  // address) has no exact home, and is refused here rather than stored wrong.
+  const local = payload.event === 'deleted' ? {} : storableOr400(toLocal(mapping, data), { path: ['data'] });
   return applyInboundChange(
     {
       source: SYSTEM,
       event: payload.event,
       recordType: payload.type,
       externalId: payload.id,
-      data: payload.event === 'deleted' ? {} : toLocal(mapping, data),
+      data: local,
       timestamp: payload.timestamp,
       deliveryId,
     },

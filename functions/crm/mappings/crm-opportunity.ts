@@ -7,9 +7,9 @@ export const crmOpportunity = defineMapping({
   fields: [
     { remote: 'name', local: 'name', type: 'string', direction: 'inbound' },
     { remote: 'accountId', local: 'account_id', type: 'string', direction: 'inbound' },
-    { remote: 'amount', local: 'amount', type: 'number', direction: 'inbound' },
+    { remote: 'amount', local: 'amount', type: 'decimal', direction: 'inbound' },
     { remote: 'stageName', local: 'stage', type: 'string', direction: 'inbound' },
-    { remote: 'probability', local: 'probability', type: 'number', direction: 'inbound' },
+    { remote: 'probability', local: 'probability', type: 'percent', direction: 'inbound' },
     { remote: 'closeDate', local: 'close_date', type: 'date', direction: 'inbound' },
   ],
 });

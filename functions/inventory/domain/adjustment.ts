@@ -39,7 +39,11 @@ const code = (max: number) =>
       z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
     );
 
-/** Quantities larger than this are typos, and would lose precision as JavaScript numbers. */
+/**
+ * Quantities are whole units (a fractional one is a unit mix-up at the
+ * sender: 400), from 0 to 10^12: larger ones are typos, and stock totals
+ * must stay far below 2^53, where JavaScript numbers stop counting exactly.
+ */
 const MAX_QUANTITY = 1e12;
 
 /**
@@ -55,7 +59,7 @@ const inventoryAdjustment = z.object({
   warehouse: code(32),
   type: z.enum(adjustmentTypes, { error: `must be one of ${adjustmentTypes.join(', ')}` }),
   quantity: z
-    .number({ error: 'must be a number' })
+    .int({ error: `must be a whole number from 0 to ${MAX_QUANTITY}` })
     .check(z.gte(0, 'must be at least 0'), z.lte(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)),
   reason: z.optional(z.string().check(z.maxLength(500))),
   reference: z.optional(z.string().check(z.maxLength(200))),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
 import { runOnce } from '../../kernel/idempotency/idempotency.js';
-import { type AdjustmentResult, applyAdjustment } from './apply-adjustment.js';
+import { type AdjustmentResult, applyAdjustment, deliveryClaimId } from './apply-adjustment.js';
 import type { InventoryAdjustment } from '../domain/adjustment.js';
 
 /**
@@ -50,7 +50,7 @@ const receiveInventoryAdjustment = async (
   const fingerprint = request ? createHash('sha256').update(request.rawBody).digest('base64url') : undefined;
   const { value, duplicate } = await runOnce(
     { scope: SCOPE, leaseSeconds: leaseSecondsFor(remainingMs) },
-    deliveryId,
+    deliveryClaimId(payload, deliveryId),
     (claim) => applyAdjustment(payload, deliveryId, claim),
     fingerprint,
   );

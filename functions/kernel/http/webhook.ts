@@ -4,6 +4,7 @@ import type { WebhookRequest, WebhookVerifier } from '../signatures/verification
 import type * as z from '../validation.js';
 import { parseOr400 } from './parse-or-400.js';
 import { HttpError } from './responses.js';
+import { readStorableJson } from './storable-json.js';
 
 /**
  * The inbound half of every webhook handler, in the order the design asks
@@ -17,6 +18,7 @@ import { HttpError } from './responses.js';
  * |---|---|
  * | verify | 401 `{error: 'Invalid signature: <reason>'}` |
  * | JSON | 400 `{error: 'Body is not valid JSON'}` |
+ * | storable | 400 `{error: 'Invalid payload: data.x: is beyond ...', issues}`, 413 too large to store (`storable.ts`) |
  * | schema | 400 `{error: 'Invalid payload: data.email: ...', issues: [{path, message}]}` |
  * | delivery id | 400 `{error: 'Missing delivery id'}` |
  *
@@ -81,11 +83,14 @@ const webhookRequestOf = (event: APIGatewayProxyEventV2): WebhookRequest => {
   return { method, url: `${scheme}://${host}${event.rawPath ?? '/'}${query}`, headers, rawBody };
 };
 
-const parseJson = (rawBody: Buffer): unknown => {
+/** Bytes that are not UTF-8 would be stored as U+FFFD, not as sent: refused. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const textOf = (rawBody: Buffer): string => {
   try {
-    return JSON.parse(rawBody.toString('utf8'));
+    return utf8.decode(rawBody);
   } catch {
-    throw new HttpError(400, 'Body is not valid JSON');
+    throw new HttpError(400, 'Body is not valid UTF-8');
   }
 };
 
@@ -109,7 +114,8 @@ const webhookChain = <S extends z.Schema>(options: WebhookChainOptions<S>): Rece
     const verified = await verify(request);
     if (!verified.ok) throw new HttpError(401, `Invalid signature: ${verified.reason}`);
 
-    const payload = parseOr400(schema, parseJson(request.rawBody), 'payload');
+    // Storable first: the schema never sees a `__proto__` key, and a value DynamoDB would refuse is a 400 here.
+    const payload = parseOr400(schema, readStorableJson(textOf(request.rawBody), 'payload'), 'payload');
 
     const deliveryId = verified.id ?? options.deliveryId?.(payload, request);
     if (!deliveryId) throw new HttpError(400, 'Missing delivery id');

@@ -1,5 +1,13 @@
+import { DecimalText } from '../http/exact-json.js';
+import { exactDecimal } from '../http/exact-decimal.js';
 import * as z from '../validation.js';
 import type { RecordData } from '../records/record.js';
+
+/** What a number field says of a number a double would change (see `exact-json.ts`); zod's own message otherwise. */
+const inexactNumber = (issue: { readonly input?: unknown }) =>
+  issue.input instanceof DecimalText
+    ? 'has more digits than a number holds exactly; a field that keeps exact figures is a decimal'
+    : undefined;
 
 /**
  * Mappings are data: each module declares, for one outside system and one
@@ -13,8 +21,12 @@ import type { RecordData } from '../records/record.js';
 const fieldTypes = {
   string: z.string(),
   email: z.email(),
-  number: z.number(),
-  integer: z.int(),
+  number: z.number({ error: inexactNumber }),
+  integer: z.int({ error: inexactNumber }),
+  /** A figure stored exactly however large (a revenue): a number, or its decimal text beyond 2^53. */
+  decimal: exactDecimal(),
+  /** 0 to 100 (a probability). */
+  percent: z.number({ error: inexactNumber }).check(z.gte(0), z.lte(100)),
   // Vendors send plain dates or full timestamps for the same field.
   date: z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
   datetime: z.iso.datetime({ offset: true }),

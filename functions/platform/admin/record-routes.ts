@@ -1,5 +1,6 @@
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
+import { storableOr400 } from '../../kernel/http/storable.js';
 import { writeLocalRecord } from '../../kernel/records/local-writes.js';
 import { recordId, recordType } from '../../kernel/records/record.js';
 import { findByExternalId, getRecord } from '../../kernel/records/record-reads.js';
@@ -35,7 +36,8 @@ const recordRoutes: AdminRoutes = {
   },
   'PUT /admin/records/{type}/{id}': async (event) => {
     const { type, id } = parseOr400(recordPath, event.pathParameters, 'path');
-    const data = parseOr400(recordBody, readJsonBody(event), 'body');
+    // Free-form data: a number a double would change has no exact home here (400 naming it; send it as a string).
+    const data = storableOr400(parseOr400(recordBody, readJsonBody(event), 'body'), { what: 'body' });
     const record = await writeLocalRecord(type, id, data, 'local');
     return json(200, record);
   },

@@ -1,6 +1,7 @@
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
+import { storableOr400 } from '../../kernel/http/storable.js';
 import { logger } from '../../kernel/observability.js';
 import { effectiveSettings } from '../../kernel/settings/settings-changes.js';
 import { listSettingsHistory } from '../../kernel/settings/settings-history.js';
@@ -55,7 +56,9 @@ const settingsRoutes: AdminRoutes = {
     });
   },
   'PUT /admin/settings': async (event) => {
-    const update = parseOr400(settingsUpdateSchema, readJsonBody(event), 'settings');
+    const update = storableOr400(parseOr400(settingsUpdateSchema, readJsonBody(event), 'settings'), {
+      what: 'settings',
+    });
     if (Object.keys(update).length === 0) {
       throw new HttpError(400, `Invalid settings: name at least one setting to change (${SETTING_KEYS.join(', ')})`);
     }
