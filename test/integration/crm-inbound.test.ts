@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conflictIdFor } from '../../functions/kernel/conflicts/conflict-id.js';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
@@ -298,6 +299,55 @@ describe('POST /webhooks/crm: applying changes', () => {
   });
 });
 
+describe('POST /webhooks/crm: ids that used to collide', () => {
+  /** Creates a contact for each CRM id, then reads each back by its CRM id and by its own id. */
+  const createAndRead = async (ids: readonly string[]) => {
+    const answers = [];
+    for (const id of ids) {
+      answers.push(
+        await send(crmChange({ id, data: { firstName: id.slice(-6), email: `${randomUUID()}@example.com` } })),
+      );
+    }
+    const byCrmId = await Promise.all(
+      ids.map((id) =>
+        admin<{ items: { record_id: string; external_id: string }[] }>(
+          stack.url,
+          'GET',
+          `/admin/records/contact?source=crm&external_id=${encodeURIComponent(id)}`,
+        ),
+      ),
+    );
+    const byOwnId = await Promise.all(
+      answers.map((answer) =>
+        admin(stack.url, 'GET', `/admin/records/contact/${encodeURIComponent(String(answer.body.record_id))}`),
+      ),
+    );
+    return { answers, byCrmId, byOwnId };
+  };
+
+  it.each([
+    ['X/1 and X_1', (base: string) => [`${base}/1`, `${base}_1`]],
+    ['X+2F1 and X/1 (an id that spells an escape)', (base: string) => [`${base}+2F1`, `${base}/1`]],
+    [
+      'two 200-character ids that share 199',
+      (base: string) => [`${base.padEnd(199, 'z')}1`, `${base.padEnd(199, 'z')}2`],
+    ],
+  ])('gives %s two records, each found by its CRM id', async (_case, idsOf) => {
+    // Prepare
+    const ids = idsOf(crmId());
+    // Act
+    const { answers, byCrmId, byOwnId } = await createAndRead(ids);
+    // Assess
+    expect(answers.map((a) => [a.status, a.body.status])).toEqual([
+      [200, 'synced'],
+      [200, 'synced'],
+    ]);
+    expect(new Set(answers.map((a) => a.body.record_id)).size).toBe(2);
+    expect(byCrmId.map((found) => found.body.items.map((item) => item.external_id))).toEqual(ids.map((id) => [id]));
+    expect(byOwnId.map((found) => [found.status, found.body.external_id])).toEqual(ids.map((id) => [200, id]));
+  });
+});
+
 describe('POST /webhooks/crm: redelivery and ordering', () => {
   it('answers duplicate to the same webhook-id and applies it once', async () => {
     // Prepare
@@ -429,6 +479,104 @@ describe('POST /webhooks/crm: conflicts', () => {
     });
     expect(conflict?.local_timestamp).toEqual(expect.any(String));
     expect(conflict?.created_at).toEqual(expect.any(String));
+  });
+});
+
+describe('POST /webhooks/crm: a conflict whose write fails', () => {
+  const conflictsTable = () => stack.resources.tables.conflicts?.physicalName;
+  const conflictItem = async (conflictId: string) =>
+    (
+      await stack.dynamodb.send(
+        new GetCommand({ TableName: conflictsTable(), Key: { pk: `CONFLICT#${conflictId}` }, ConsistentRead: true }),
+      )
+    ).Item;
+
+  it('answers 500 with the record unclaimed, and stores the conflict exactly once when the sender retries', async () => {
+    // Prepare: a CRM contact edited locally, and the conflict write made to fail: an item already
+    // stands at the id the delivery's conflict will take (a fault in the real transaction, not a mock).
+    const created = crmChange({
+      data: { firstName: 'Ana', email: `f-${randomUUID().slice(0, 6)}@example.com`, phone: '111' },
+    });
+    await send(created);
+    const recordId = `crm-${created.id}`;
+    const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
+    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
+      ...(local.body.data as object),
+      phone: '222',
+    });
+    const deliveryId = `msg_${randomUUID()}`;
+    const conflictId = conflictIdFor('contact', recordId, 'crm', deliveryId);
+    await stack.dynamodb.send(
+      new PutCommand({ TableName: conflictsTable(), Item: { pk: `CONFLICT#${conflictId}`, planted: true } }),
+    );
+    const remote = { ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { phone: '333' } };
+    // Act
+    const failed = await send(remote, { id: deliveryId });
+    const unclaimed = await storedItem(`contact#${recordId}`);
+    await stack.dynamodb.send(
+      new DeleteCommand({ TableName: conflictsTable(), Key: { pk: `CONFLICT#${conflictId}` } }),
+    );
+    const retried = await send(remote, { id: deliveryId });
+    const again = await send(remote, { id: deliveryId });
+    // Assess
+    expect(failed.status).toBe(500);
+    expect(JSON.stringify(failed.body)).not.toMatch(/ConflictExistsError|at .*\.ts/);
+    expect(unclaimed).toMatchObject({ sync_status: 'synced', data: expect.objectContaining({ phone: '222' }) });
+    expect(unclaimed?.last_delivery_id).not.toBe(deliveryId);
+    expect(unclaimed).not.toHaveProperty('conflict_id');
+    expect(retried).toEqual({
+      status: 200,
+      body: { status: 'conflict', record_id: recordId, conflict_id: conflictId },
+    });
+    expect(again.body).toMatchObject({ status: 'duplicate' });
+    expect(await conflictItem(conflictId)).toMatchObject({
+      status: 'pending',
+      record_id: recordId,
+      remote_data: { phone: '333' },
+      local_data: expect.objectContaining({ phone: '222' }),
+      delivery_id: deliveryId,
+    });
+    const pending = await admin<{ items: { conflict_id: string }[] }>(
+      stack.url,
+      'GET',
+      '/admin/conflicts?status=pending',
+    );
+    expect(pending.body.items.filter((c) => c.conflict_id === conflictId)).toHaveLength(1);
+    expect(await storedItem(`contact#${recordId}`)).toMatchObject({
+      sync_status: 'conflict',
+      conflict_id: conflictId,
+      last_delivery_id: deliveryId,
+    });
+  });
+  it('stores a conflict on each of two records a sender reaches with one delivery id', async () => {
+    // Prepare: two CRM contacts, each edited locally.
+    const recordIds: string[] = [];
+    const changes = [];
+    for (const name of ['One', 'Two']) {
+      const created = crmChange({ data: { firstName: name, email: `${randomUUID()}@example.com`, phone: '111' } });
+      await send(created);
+      const recordId = `crm-${created.id}`;
+      const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
+      await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
+        ...(local.body.data as object),
+        phone: '2',
+      });
+      recordIds.push(recordId);
+      changes.push({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { phone: '3' } });
+    }
+    const deliveryId = `msg_${randomUUID()}`;
+    // Act
+    const answers = [];
+    for (const change of changes) answers.push(await send(change, { id: deliveryId }));
+    // Assess
+    expect(answers.map((a) => [a.status, a.body.status])).toEqual([
+      [200, 'conflict'],
+      [200, 'conflict'],
+    ]);
+    const ids = answers.map((a) => String(a.body.conflict_id));
+    expect(new Set(ids).size).toBe(2);
+    const stored = await Promise.all(ids.map((id) => conflictItem(id)));
+    expect(stored.map((c) => c?.record_id)).toEqual(recordIds);
   });
 });
 

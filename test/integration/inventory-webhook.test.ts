@@ -302,6 +302,46 @@ describe('Concurrency and redelivery', () => {
     expect((await allTransactions(sku)).items).toHaveLength(2);
   });
 
+  it('applies the same webhook-id from two systems as two deliveries', async () => {
+    // Prepare: the ERP's msg id, then the POS numbering one of its own webhooks the same.
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    const fromErp = await adjust({ source: 'erp', sku, type: 'receipt', quantity: 10 }, id);
+    // Act
+    const fromPos = await adjust({ source: 'pos', sku, type: 'shipment', quantity: 3 }, id);
+    // Assess
+    expect([fromErp.body, fromPos.body]).toEqual([
+      { status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 10 },
+      { status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 7 },
+    ]);
+    expect((await stockOf(sku)).body.quantity_on_hand).toBe(7);
+    expect((await allTransactions(sku)).items.map((t) => [t.source, t.delivery_id])).toEqual([
+      ['erp', id],
+      ['pos', id],
+    ]);
+  });
+
+  it('applies the same webhook-id from two systems on one sku once each, however often each is redelivered', async () => {
+    // Prepare
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    const erp = { source: 'erp', sku, type: 'receipt', quantity: 5 };
+    const pos = { source: 'pos', sku, type: 'receipt', quantity: 2 };
+    // Act
+    const answers = [];
+    for (const body of [erp, pos, erp, pos, pos]) answers.push(await adjust(body, id));
+    // Assess
+    expect(answers.map((a) => [a.status, a.body.status])).toEqual([
+      [200, 'synced'],
+      [200, 'synced'],
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+    ]);
+    expect((await stockOf(sku)).body.quantity_on_hand).toBe(7);
+    expect((await allTransactions(sku)).items).toHaveLength(2);
+  });
+
   it('refuses a webhook-id reused for a different adjustment', async () => {
     // Prepare
     const sku = newSku();
@@ -323,7 +363,7 @@ describe('Crash recovery', () => {
       new PutCommand({
         TableName: stack.resources.tables.idempotency?.physicalName,
         Item: {
-          pk: `IDEMPOTENCY#inventory-webhook#${id}`,
+          pk: `IDEMPOTENCY#inventory-webhook#erp#${id}`,
           status: 'in_progress',
           token: 'crashed-copy',
           claimed_at: new Date(now - 20_000).toISOString(),

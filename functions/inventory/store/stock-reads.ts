@@ -64,11 +64,12 @@ const listTransactions = async (
 /**
  * The transaction a delivery wrote, looked for among those created since
  * `since` (newest first). Used only when taking over a crashed attempt, so
- * the scan is bounded by how long ago that attempt started.
+ * the scan is bounded by how long ago that attempt started. A delivery is
+ * its source's webhook id: the same id from another system is another
+ * delivery.
  */
 const findTransactionByDelivery = async (
-  sku: string,
-  warehouse: string,
+  { sku, warehouse, source }: Pick<StockTransaction, 'sku' | 'warehouse' | 'source'>,
   deliveryId: string,
   since: string,
 ): Promise<StockTransaction | undefined> => {
@@ -84,7 +85,7 @@ const findTransactionByDelivery = async (
   );
   for await (const page of pages) {
     for (const item of (page.Items ?? []) as StockTransaction[]) {
-      if (item.delivery_id === deliveryId) return item;
+      if (item.delivery_id === deliveryId && item.source === source) return item;
       if (item.created_at < since) return undefined;
     }
   }

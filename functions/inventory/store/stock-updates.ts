@@ -30,9 +30,11 @@ export type StockChangeOutcome =
  * `ReturnValues: ALL_NEW` both before and after come from the atomic update
  * itself, exact to DynamoDB's decimal arithmetic; no read happens first.
  *
- * It is also conditional on `last_delivery_id <> :id`: when the SDK retries
- * an update whose answer was lost, the retry fails instead of adding twice,
- * and `already-applied` hands back the item to rebuild the answer from.
+ * It is also conditional on the item not naming this delivery (its source
+ * and webhook id) as its last: when the SDK retries an update whose answer
+ * was lost, the retry fails instead of adding twice, and `already-applied`
+ * hands back the item to rebuild the answer from. The same webhook id from
+ * another system is another delivery, and applies.
  */
 /** The previous adjustment's reason and reference must not outlive it on the item. */
 const removeAbsent = (adjustment: InventoryAdjustment): string => {
@@ -50,7 +52,7 @@ const applyStockChange = async (
 ): Promise<StockChangeOutcome> => {
   const kind = adjustmentKind(adjustment.type);
   const newQuantity = kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
-  const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id)'];
+  const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id OR #source <> :source)'];
   if (kind === 'subtract' && adjustment.quantity > 0) conditions.push('#qty >= :q');
   try {
     const out = await dynamo().send(
@@ -108,7 +110,9 @@ const applyStockChange = async (
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const old = itemOfFailure<StockItem>(error) ?? (await getStock(adjustment.sku, adjustment.warehouse));
-    if (old?.last_delivery_id === deliveryId) return { kind: 'already-applied', stock: old };
+    if (old?.last_delivery_id === deliveryId && old.last_adjustment_source === adjustment.source) {
+      return { kind: 'already-applied', stock: old };
+    }
     return { kind: 'negative', currentQuantity: old?.quantity_on_hand ?? 0 };
   }
 };

@@ -57,7 +57,7 @@ const recoverCrashedAttempt = async (
   claim: ClaimInfo,
 ): Promise<AdjustmentResult | undefined> => {
   const since = new Date(Date.parse(claim.firstClaimedAt) - CLOCK_ALLOWANCE_MS).toISOString();
-  const written = await findTransactionByDelivery(adjustment.sku, adjustment.warehouse, deliveryId, since);
+  const written = await findTransactionByDelivery(adjustment, deliveryId, since);
   if (written) {
     logger.warn('takeover: the crashed attempt had applied the adjustment; answering its result', {
       version: written.version,
@@ -115,4 +115,19 @@ const applyAdjustment = async (
   }
 };
 
-export { applyAdjustment };
+/**
+ * The id an adjustment's delivery is claimed under (`runOnce`): the sending
+ * system and its webhook id. The ERP, the shop, the POS and the WMS each
+ * number their webhooks on their own, so an id one of them used says
+ * nothing about the same id from another: keyed on the id alone, the POS's
+ * `msg_1` after the ERP's answered 422 (or `duplicate`) and was lost. The
+ * source comes from the signed body and holds no `#`, so the pair is read
+ * back unambiguously.
+ *
+ * @example
+ * deliveryClaimId({ source: 'pos' }, 'msg_1'); // 'pos#msg_1'
+ */
+const deliveryClaimId = (adjustment: Pick<InventoryAdjustment, 'source'>, deliveryId: string): string =>
+  `${adjustment.source}#${deliveryId}`;
+
+export { applyAdjustment, deliveryClaimId };

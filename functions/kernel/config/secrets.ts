@@ -31,6 +31,16 @@ const formats: Readonly<Record<SettingFormat, z.Schema<string>>> = {
   url: z.url({ protocol: /^https?$/ }),
   text: z.string().check(z.minLength(1)),
   token: z.string().check(z.minLength(16)),
+  // Several during a rotation, each checked on its own: one short entry makes the whole setting invalid
+  // (and so no token valid), rather than letting a guessable token in beside a good one.
+  tokens: z
+    .string()
+    .check(
+      z.regex(
+        /^[\s,]*[^\s,]{16,}(?:[\s,]+[^\s,]{16,})*[\s,]*$/,
+        'must be a token of at least 16 characters, or several separated by spaces',
+      ),
+    ),
   email: z.email(),
   // During a rotation the setting holds the old and the new secret, separated by a space or a comma.
   'webhook-secrets': z

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../aws/condition-failure.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
+import type { TransactionItem } from '../records/linked-update.js';
 import type { RecordData } from '../records/record.js';
 
 /**
@@ -45,34 +44,59 @@ export interface Conflict {
 const conflictKey = (id: string): string => `CONFLICT#${id}`;
 
 /**
- * Stores a new pending conflict. The id derives from the delivery when there
- * is one, so a redelivered webhook records its conflict once.
+ * The conflict this delivery's change would store already stands: the
+ * record was not claimed with it (else the delivery would be a duplicate),
+ * so something outside the inbound flow wrote it. Nothing was written; the
+ * delivery answers 500 and the sender retries, rather than the change
+ * being answered as done while the record does not say so.
+ *
+ * @example
+ * if (failed.includes(conflictIndex)) throw new ConflictExistsError(conflictId);
  */
-const recordConflict = async (
-  conflict: Omit<Conflict, 'conflict_id' | 'status' | 'created_at'>,
-  now: string = new Date().toISOString(),
+class ConflictExistsError extends Error {
+  override name = 'ConflictExistsError';
+  constructor(readonly conflictId: string) {
+    super(`Conflict ${conflictId} is stored already, but its record was not claimed with it`);
+  }
+}
+
+/**
+ * Stores a new pending conflict in ONE transaction with `claim`, the
+ * writes that mark its record (the delivery, `sync_status: conflict`, the
+ * conflict id): both or neither. Stored apart, a failure after the claim
+ * left a record naming a delivery whose change was nowhere, and the
+ * sender's retry was answered `duplicate`: the remote change lost. The
+ * conflict is put last, on condition that its id is new; the caller derives
+ * the id from the record and the delivery (`conflictIdFor`), so a
+ * redelivery can never store a second one. A refusal is read with `refusalOf()`: the conflict is
+ * item `claim.length`.
+ *
+ * @param claim the record's items (`linkingItems` in `records/linked-update.ts`).
+ *
+ * @example
+ * await recordConflictWith(linkingItems(update, alias), conflict, now);
+ */
+const recordConflictWith = async (
+  claim: readonly TransactionItem[],
+  conflict: Omit<Conflict, 'status' | 'created_at'>,
+  now: string,
 ): Promise<Conflict> => {
-  const conflictId = conflict.delivery_id ? `${conflict.source}-${conflict.delivery_id}` : randomUUID();
   const item: Conflict & { pk: string } = {
     ...conflict,
-    conflict_id: conflictId,
     status: 'pending',
     created_at: now,
-    pk: conflictKey(conflictId),
+    pk: conflictKey(conflict.conflict_id),
   };
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName('conflicts'),
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        ...claim,
+        { Put: { TableName: tableName('conflicts'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    }),
+  );
   const { pk: _pk, ...stored } = item;
   return stored;
 };
 
-export { recordConflict };
+export { ConflictExistsError, recordConflictWith };

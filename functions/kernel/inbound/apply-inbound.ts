@@ -1,3 +1,4 @@
+import { conflictIdFor } from '../conflicts/conflict-id.js';
 import { logger } from '../observability.js';
 import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
 import { type CarriedSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
@@ -146,26 +147,24 @@ const act = async (
     }
     case 'conflict': {
       const current = record as StoredRecord;
-      // Claim the record first: if it moved, we decide again instead of storing a conflict that no longer holds.
-      const conflictId = `${change.source}-${change.deliveryId}`;
+      // The record's claim and the conflict commit together: if the record moved, neither is written and we
+      // decide again; if the conflict write fails, the record does not name the delivery, so a retry stores it.
+      const conflictId = conflictIdFor(change.recordType, current.record_id, change.source, change.deliveryId);
       const event = inboundEvent(change, decision.kind, 'conflict', now, conflictId);
-      await store.noteRemote(current, change, at, event, { syncStatus: 'conflict', conflictId });
-      await store.recordConflict(
-        {
-          record_id: current.record_id,
-          record_type: change.recordType,
-          source: change.source,
-          local_timestamp: current.updated_at,
-          remote_timestamp: change.timestamp,
-          local_data: current.data,
-          remote_data: change.event === 'deleted' ? {} : change.data,
-          remote_event: change.event,
-          base_data: current.base_data ?? null,
-          local_version: current.version,
-          delivery_id: change.deliveryId,
-        },
-        at,
-      );
+      await store.noteConflict(current, change, at, event, {
+        conflict_id: conflictId,
+        record_id: current.record_id,
+        record_type: change.recordType,
+        source: change.source,
+        local_timestamp: current.updated_at,
+        remote_timestamp: change.timestamp,
+        local_data: current.data,
+        remote_data: change.event === 'deleted' ? {} : change.data,
+        remote_event: change.event,
+        base_data: current.base_data ?? null,
+        local_version: current.version,
+        delivery_id: change.deliveryId,
+      });
       return { status: 'conflict', record_id: current.record_id, conflict_id: conflictId };
     }
   }

@@ -1,9 +1,11 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, isRefused, itemOfFailure } from '../aws/condition-failure.js';
+import { isConditionFailure, isRefused, itemOfFailure, refusalOf } from '../aws/condition-failure.js';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
-import { updateLinking } from '../records/linked-update.js';
+import { type Conflict, ConflictExistsError, recordConflictWith } from '../conflicts/conflict-store.js';
+import { type RecordUpdate, linkingItems, updateLinking } from '../records/linked-update.js';
 import {
+  type RecordAlias,
   type RecordData,
   type RecordsItem,
   type StoredRecord,
@@ -66,13 +68,27 @@ const writeLinked = async (
   record: StoredRecord,
   change: InboundChange,
   now: string,
-  update: {
-    readonly condition: string;
-    readonly expression: string;
-    readonly names: Record<string, string>;
-    readonly values: Record<string, unknown>;
-  },
+  update: LinkedUpdate,
 ): Promise<void> => {
+  const { command, alias } = linkedWrite(record, change, now, update);
+  await guarded(() => updateLinking(command, alias));
+};
+
+/** An update of a record as {@link writeLinked} takes it: the condition it adds to, and the expression. */
+interface LinkedUpdate {
+  readonly condition: string;
+  readonly expression: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
+
+/** The update and, when the change links the record to the source's id for the first time, the alias (see {@link writeLinked}). */
+const linkedWrite = (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  update: LinkedUpdate,
+): { readonly command: RecordUpdate; readonly alias: RecordAlias | undefined } => {
   const command = {
     TableName: tableName('records'),
     Key: { pk: record.pk },
@@ -87,7 +103,7 @@ const writeLinked = async (
     record.external_id === undefined
       ? aliasFor(change.recordType, record.record_id, change.source, change.externalId, now)
       : undefined;
-  await guarded(() => updateLinking(command, alias?.pk === record.pk ? undefined : alias));
+  return { command, alias: alias?.pk === record.pk ? undefined : alias };
 };
 
 /** The fields that link a record to the source's id (`:ext`, `:source` are set by {@link writeLinked}). */
@@ -238,9 +254,18 @@ const noteRemote = async (
   now: string,
   event: CarriedSyncEvent,
   status: RemoteNote,
-): Promise<void> => {
+): Promise<void> => writeLinked(record, change, now, remoteNote(record, change, now, event, status));
+
+/** The update {@link noteRemote} makes, for it and for {@link noteConflict}. */
+const remoteNote = (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  event: CarriedSyncEvent,
+  status: RemoteNote,
+): LinkedUpdate => {
   const guard = unchangedSince(record);
-  await writeLinked(record, change, now, {
+  return {
     condition: guard.expression,
     expression: [
       'SET remote_updated_at = :ts, remote_ms = :ms, last_delivery_id = :delivery, sync_status = :status, synced_at = :now, ',
@@ -260,7 +285,37 @@ const noteRemote = async (
       ':now': now,
       ...(status.conflictId ? { ':conflict': status.conflictId } : {}),
     },
-  });
+  };
+};
+
+/**
+ * A conflict: the record claimed as {@link noteRemote} would (the delivery,
+ * `sync_status: conflict`, the conflict id; `data` untouched) and the
+ * conflict stored, in ONE transaction, so a retry after any failure finds
+ * neither and stores both, never a record that names a delivery whose
+ * change is nowhere. A record that moved since it was read refuses it
+ * ({@link RecordMovedError}: decide again); a conflict id that stands
+ * already, with the record unclaimed, is {@link ConflictExistsError}.
+ */
+const noteConflict = async (
+  record: StoredRecord,
+  change: InboundChange,
+  now: string,
+  event: CarriedSyncEvent,
+  conflict: Omit<Conflict, 'status' | 'created_at'>,
+): Promise<Conflict> => {
+  const note = remoteNote(record, change, now, event, { syncStatus: 'conflict', conflictId: conflict.conflict_id });
+  const { command, alias } = linkedWrite(record, change, now, note);
+  const claim = linkingItems(command, alias);
+  try {
+    return await recordConflictWith(claim, conflict, now);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    const onlyTheConflict = refusal.failedItems.length === 1 && refusal.failedItems[0] === claim.length;
+    if (onlyTheConflict) throw new ConflictExistsError(conflict.conflict_id);
+    throw new RecordMovedError('The record changed while the conflict was stored');
+  }
 };
 
 /** Notes on the record a change we did not apply (stale), without a condition: it changes no data. */
@@ -281,4 +336,4 @@ const noteSkipped = async (
   );
 };
 
-export { createFromRemote, applyRemote, applyRemoteBlind, noteRemote, noteSkipped };
+export { createFromRemote, applyRemote, applyRemoteBlind, noteRemote, noteConflict, noteSkipped };

@@ -58,8 +58,20 @@ export interface InboundRecordStore {
 
   /** Was this delivery applied to the record (synced or conflict), as the sync log says? */
   wasApplied(recordId: string, deliveryId: string): Promise<boolean>;
-  /** Stores a pending conflict, once per delivery. */
-  recordConflict(conflict: Omit<Conflict, 'conflict_id' | 'status' | 'created_at'>, now: string): Promise<Conflict>;
+  /**
+   * A conflict: claims the record as {@link noteRemote} does with
+   * `sync_status: conflict`, and stores the pending conflict, both or
+   * neither (a failure between the two would leave a record naming a
+   * delivery whose change is nowhere, and its retry answered `duplicate`).
+   * Once per delivery: the conflict id derives from it.
+   */
+  noteConflict(
+    record: StoredRecord,
+    change: InboundChange,
+    now: string,
+    event: CarriedSyncEvent,
+    conflict: Omit<Conflict, 'status' | 'created_at'>,
+  ): Promise<Conflict>;
   /** Logs an attempt that writes no record (a duplicate delivery). */
   appendSyncEvent(event: SyncEvent, now: Date): Promise<unknown>;
 }

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as z from '../validation.js';
+
+/** The longest record id: what {@link localIdFor} cuts to. */
+const MAX_RECORD_ID_LENGTH = 200;
 
 /**
  * A local business record as stored in the `records` table: an envelope the
@@ -19,7 +23,7 @@ const recordId = z
   .string()
   .check(
     z.minLength(1),
-    z.maxLength(200),
+    z.maxLength(MAX_RECORD_ID_LENGTH),
     z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
   );
 
@@ -69,9 +73,72 @@ export interface StoredRecord {
 /** The partition key of a record: one item per type and id. */
 const recordKey = (type: string, id: string): string => `${type}#${id}`;
 
-/** Our id for a record a vendor created: derived from theirs, so racing copies meet on one key. */
-const localIdFor = (source: string, externalId: string): string =>
-  `${source}-${externalId.replace(/[^A-Za-z0-9._:@+-]/g, '_')}`.slice(0, 200);
+/** The longest record id (see {@link recordId}). */
+const MAX_RECORD_ID = MAX_RECORD_ID_LENGTH;
+/** Hex characters of the SHA-256 of the vendor id that end a cut id: 96 bits, no collision in practice. */
+const HASH_CHARS = 24;
+/** Marks an escape (`+2F`) and, doubled, the hash of a cut id; itself escaped (`+2B`) wherever it occurs in a vendor id. */
+const ESCAPE = '+';
+/** A safe character other than the escape: kept as it is. */
+const KEPT = /[A-Za-z0-9._:@-]/;
+
+/**
+ * One UTF-16 code unit the id character set lacks, escaped: `+2F` for a
+ * code unit below 0x100, `+u00E9`-style (`+u` and four hex digits) above.
+ * The `u` is no hex digit, so the two forms never read as one another, and
+ * code units rather than UTF-8 bytes keep even a lone surrogate distinct.
+ */
+const escapeUnit = (unit: number): string =>
+  unit < 0x100
+    ? `${ESCAPE}${unit.toString(16).toUpperCase().padStart(2, '0')}`
+    : `${ESCAPE}u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Every character outside the id set, and the escape itself, escaped: reversible, so injective. */
+const escapeId = (value: string): string => {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i] as string;
+    out += KEPT.test(char) ? char : escapeUnit(value.charCodeAt(i));
+  }
+  return out;
+};
+
+/** Drops an escape the cut split (`+2` or `+u00`), so a cut id never ends in half a character. */
+const withoutSplitEscape = (cut: string): string => {
+  const last = cut.lastIndexOf(ESCAPE);
+  if (last === -1) return cut;
+  const tail = cut.slice(last + 1);
+  const whole = tail.startsWith('u') ? tail.length >= 5 : tail.length >= 2;
+  return whole ? cut : cut.slice(0, last);
+};
+
+/**
+ * Our id for a record a vendor created: derived from theirs, so racing
+ * copies meet on one key, and injective, so two vendor ids never meet on
+ * one record.
+ *
+ * - An id of letters, digits and `. _ : @ -` is kept as it is (so ids
+ *   derived before this encoding stay where they are): `crm-003A`.
+ * - Any other character, and `+` itself, is escaped: `X/1` becomes
+ *   `crm-X+2F1`, while `X_1` stays `crm-X_1`; a `+` in a vendor id becomes
+ *   `+2B`, so an escape can never be forged by the id it encodes.
+ * - An id whose derivation would pass {@link MAX_RECORD_ID} characters is
+ *   cut and ends in `++` and the first {@link HASH_CHARS} hex characters of
+ *   the SHA-256 of its whole (escaped) derivation: an uncut id never holds `++`, and
+ *   two long ids sharing a prefix differ in their hash.
+ *
+ * @example
+ * localIdFor('crm', '003A'); // 'crm-003A'
+ * localIdFor('crm', 'X/1');  // 'crm-X+2F1'
+ * localIdFor('crm', 'x'.repeat(300)); // 'crm-xxx...x++3f1c...' (200 characters)
+ */
+const localIdFor = (source: string, externalId: string): string => {
+  const whole = `${source}-${escapeId(externalId)}`;
+  if (whole.length <= MAX_RECORD_ID) return whole;
+  const hash = createHash('sha256').update(whole).digest('hex').slice(0, HASH_CHARS);
+  const room = MAX_RECORD_ID - ESCAPE.length * 2 - HASH_CHARS;
+  return `${withoutSplitEscape(whole.slice(0, room))}${ESCAPE}${ESCAPE}${hash}`;
+};
 
 /**
  * What stands at a vendor id's derived key when our record for that id has

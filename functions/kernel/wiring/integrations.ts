@@ -17,9 +17,11 @@
  * How a field's value is checked (`config/secrets.ts` holds the checks):
  * `url` http(s) URL; `text` non-empty; `token` 16+ characters; `email`;
  * `webhook-secrets` one or more `whsec_<base64>` separated by spaces or
- * commas (several during a rotation).
+ * commas (several during a rotation); `tokens` one or more tokens of 16+
+ * characters, none holding a space or a comma, separated by spaces or
+ * commas (the old and the new one during a rotation).
  */
-export type SettingFormat = 'url' | 'text' | 'token' | 'email' | 'webhook-secrets';
+export type SettingFormat = 'url' | 'text' | 'token' | 'tokens' | 'email' | 'webhook-secrets';
 
 export interface SecretField {
   /** The offline environment variable. */
@@ -48,7 +50,13 @@ export interface IntegrationSpec {
 const integrations = {
   admin: {
     title: 'Admin API',
-    fields: { token: { env: 'ADMIN_TOKEN', format: 'token', hint: 'bearer token for /admin, at least 16 characters' } },
+    fields: {
+      token: {
+        env: 'ADMIN_TOKEN',
+        format: 'tokens',
+        hint: 'bearer token for /admin, at least 16 characters; during a rotation the old and the new one, separated by a space',
+      },
+    },
     auth: { kind: 'none' },
     called: false,
   },

@@ -1,20 +1,22 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import { loadIntegration } from '../../kernel/config/secrets.js';
 import { logger } from '../../kernel/observability.js';
+import { constantTimeIncludes } from '../../kernel/signatures/constant-time.js';
+import { secretList } from '../../kernel/signatures/verification.js';
 
 /**
- * Compares two secrets in constant time, whatever their lengths: hashing
- * both first makes the buffers equal in length, so neither the content nor
- * the length of the expected token leaks through timing.
- */
-const sameSecret = (given: string, expected: string): boolean =>
-  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
-
-/**
- * Decides whether an /admin request carries the admin bearer token. The
- * token comes from the `admin` integration (Secrets Manager on AWS,
- * `ADMIN_TOKEN` offline). With no token configured nobody is let in.
+ * Decides whether an /admin request carries an admin bearer token. The
+ * tokens come from the `admin` integration (Secrets Manager on AWS,
+ * `ADMIN_TOKEN` offline): one, or during a rotation the old and the new
+ * separated by a space or a comma, both valid until the old one is
+ * removed. The presented token is compared with every configured one in
+ * constant time (lengths included), all of them each time, so the timing
+ * tells neither a token nor which one matched. With no token configured,
+ * or a setting that is not valid, nobody is let in.
+ *
+ * @example
+ * // ADMIN_TOKEN="old-admin-token-0123 new-admin-token-4567"
+ * await authorizeAdmin(event); // { isAuthorized: true } for either bearer token
  */
 const authorizeAdmin = async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerResult> => {
   const header = event.headers?.authorization ?? event.identitySource?.[0] ?? '';
@@ -24,7 +26,9 @@ const authorizeAdmin = async (event: APIGatewayRequestAuthorizerEventV2): Promis
     logger.warn('admin API refused: no admin token is configured', { problems: admin.problems });
     return { isAuthorized: false };
   }
-  const isAuthorized = match?.[1] !== undefined && sameSecret(match[1], admin.settings.token);
+  const tokens = secretList(admin.settings.token);
+  const presented = match?.[1];
+  const isAuthorized = presented !== undefined && presented !== '' && constantTimeIncludes(tokens, presented);
   if (!isAuthorized) logger.info('admin API refused: bad or missing bearer token', { route: event.routeKey });
   return { isAuthorized };
 };
