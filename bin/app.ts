@@ -7,6 +7,9 @@
  * Optional context (`-c key=value` or cdk.json):
  * - `mailIdentities`: comma-separated SES identities (domain or address)
  *   mail may be sent from; without it, any identity of the account.
+ * - `reserveConcurrency=false`: no reserved concurrency for the public
+ *   webhooks, for an account whose Lambda concurrency quota cannot spare
+ *   it (Lambda keeps 100 unreserved; new accounts may start far below 1,000).
  */
 import { App, Tags } from 'aws-cdk-lib';
 import { addNagChecks } from '../lib/nag.js';
@@ -25,7 +28,10 @@ const listFromContext = (key: string): string[] => {
   return [];
 };
 
-new SyncToolsStack(app, 'SyncTools', { mailIdentities: listFromContext('mailIdentities') });
+new SyncToolsStack(app, 'SyncTools', {
+  mailIdentities: listFromContext('mailIdentities'),
+  reserveConcurrency: String(app.node.tryGetContext('reserveConcurrency') ?? 'true') !== 'false',
+});
 
 // Every resource says what it belongs to, for cost reports and the console.
 Tags.of(app).add('project', 'sync-tools');

@@ -63,6 +63,11 @@ export const topologyProblems = (topology: Topology): string[] => {
         problems.push(`function ${name}: the dead-letter queue of "${queue}": queue "${queue}" is not declared.`);
       }
     }
+    if (spec.replaysStreamFailures !== undefined && !has(topology.queues, spec.replaysStreamFailures)) {
+      problems.push(
+        `function ${name}: replays stream failures of queue "${spec.replaysStreamFailures}", which is not declared.`,
+      );
+    }
     for (const integration of spec.integrations ?? []) {
       if (!has(topology.integrations, integration)) {
         problems.push(`function ${name}: integration "${integration}" is not declared.`);

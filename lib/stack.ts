@@ -31,6 +31,15 @@ export interface SyncToolsStackProps extends StackProps {
   readonly mailIdentities?: readonly string[];
   /** How long function and access logs are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether functions get the reserved concurrency their spec asks for (the
+   * public webhooks). Turn off (`-c reserveConcurrency=false`) only on an
+   * account whose Lambda concurrency quota is below 100 plus the sum
+   * reserved: Lambda refuses a reservation that leaves fewer than 100
+   * unreserved, and new accounts may start with a quota far below 1,000.
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /** How often EventBridge retries a schedule whose target cannot be invoked, before its DLQ. */
@@ -64,7 +73,7 @@ export class SyncToolsStack extends Stack {
   public readonly queueEventSourceMappings: readonly IConstruct[];
 
   public constructor(scope: Construct, id: string, props: SyncToolsStackProps = {}) {
-    const { topology: given, mailIdentities, logRetention, ...stackProps } = props;
+    const { topology: given, mailIdentities, logRetention, reserveConcurrency, ...stackProps } = props;
     super(scope, id, {
       description: 'sync-tools: keeps business records in step with CRM, ERP, shop, POS, warehouse and HR systems.',
       ...stackProps,
@@ -116,6 +125,7 @@ export class SyncToolsStack extends Stack {
           name,
           spec,
           ...(logRetention ? { logRetention } : {}),
+          ...(reserveConcurrency === false ? { reserveConcurrency } : {}),
           ...(scheduled && this.scheduleFailures ? { asyncFailureQueue: this.scheduleFailures } : {}),
         });
         for (const [table, access] of entriesOf<TableAccess>(spec.tables)) {
@@ -151,6 +161,21 @@ export class SyncToolsStack extends Stack {
           filters: consumer.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
         }),
       );
+    }
+
+    for (const [name, spec] of Object.entries(topology.functions)) {
+      if (spec.replaysStreamFailures === undefined) continue;
+      const consumers = topology.streamConsumers
+        .filter((consumer) => consumer.onFailure === spec.replaysStreamFailures)
+        .map((consumer) => {
+          const where = `stream consumer ${consumer.function} of ${consumer.table}`;
+          return {
+            fn: lookup(this.functions, consumer.function, where),
+            table: lookup(this.tables, consumer.table, where),
+            filters: consumer.filters,
+          };
+        });
+      lookup(this.functions, name, 'a stream-failure replayer').allowReplayingStreams(consumers);
     }
 
     const queueMappings: IConstruct[] = [];

@@ -83,6 +83,16 @@ export interface FunctionSpec {
   readonly entry: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /**
+   * Lambda reserved concurrency: at most this many environments at once,
+   * and this many kept for the function whatever else runs. For functions
+   * anyone on the internet can invoke (public webhooks): a flood of
+   * unsigned requests is refused by at most this many environments, and
+   * cannot take the account's concurrency from the queue and stream
+   * consumers. The account must keep 100 unreserved beyond the sum of all
+   * reservations (Lambda's rule), so keep these few and small.
+   */
+  readonly reservedConcurrency?: number;
   readonly tables?: Readonly<Record<string, TableAccess>>;
   readonly queues?: Readonly<Record<string, QueueAccess>>;
   /** Dead-letter queues of the named queues; the URL arrives as `{QUEUE}_DLQ_URL`. */
@@ -91,6 +101,14 @@ export interface FunctionSpec {
   readonly integrations?: readonly IntegrationName[];
   /** Whether the function sends mail through SES. */
   readonly sendsMail?: boolean;
+  /**
+   * The on-failure queue (`streamFailures`) whose stream batches this
+   * function replays: it may read the streams of the tables whose consumers
+   * fail to that queue (GetShardIterator, GetRecords) and invoke those
+   * consumers, and nothing else; it learns them (name, filters) from
+   * `STREAM_CONSUMERS`.
+   */
+  readonly replaysStreamFailures?: string;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -105,7 +123,41 @@ export interface RouteSpec {
    * `admin`: the bearer-token authorizer runs first.
    */
   readonly auth: 'public' | 'admin';
+  /** This route's own request budget; without it, {@link routeThrottleDefaults} for its `auth`. */
+  readonly throttle?: RouteThrottle;
 }
+
+/**
+ * What API Gateway lets through to one route (a token bucket per route key:
+ * `rateLimit` requests a second steadily, `burstLimit` at once). Above it
+ * the caller gets 429 before any Lambda runs, so a flood on one route
+ * spends that route's budget and nobody else's.
+ */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * The budget of each route that names none, by who may call it.
+ *
+ * - `public` (webhooks, `/health`): 50 requests a second, bursts of 100.
+ *   Far above what one vendor sends (a CRM or an ERP delivers a few changes
+ *   a second at its busiest; Shopify-style senders retry on 429, so a
+ *   burst past it is delayed, not lost), and matched to the webhook
+ *   functions' reserved concurrency: 50 a second at about 200 ms each is 10
+ *   environments.
+ * - `admin`: 10 a second, bursts of 20: a person or a script (`npm run
+ *   redrive` pages through a DLQ) and nothing more; a stolen or guessed
+ *   token cannot turn the admin API into a scan of the tables.
+ *
+ * The stage's default throttle stays as the ceiling of any route the
+ * stack builds without a budget.
+ */
+export const routeThrottleDefaults: Readonly<Record<RouteSpec['auth'], RouteThrottle>> = {
+  public: { rateLimit: 50, burstLimit: 100 },
+  admin: { rateLimit: 10, burstLimit: 20 },
+};
 
 /**
  * A Lambda event filter pattern (the EventBridge pattern subset Lambda

@@ -10,6 +10,8 @@ const functions = {
     entry: 'functions/crm/inbound/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
+    // Public: a flood of unsigned requests takes at most these, never the consumers' concurrency.
+    reservedConcurrency: 10,
     tables: {
       records: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
       syncLog: ['PutItem', 'Query'],

@@ -26,6 +26,8 @@ const functions = {
     entry: 'functions/inventory/webhook/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
+    // Public: a flood of unsigned requests takes at most these, never the consumers' concurrency.
+    reservedConcurrency: 10,
     tables: {
       inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],

@@ -54,7 +54,14 @@ const queues = {
     fifo: true,
     // 6x the dispatcher's timeout, as AWS advises; retries set their own delay.
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 8,
+    // A backstop for crash loops only (a dispatcher that dies or times out before it answers): the
+    // dispatcher counts failures itself and dead-letters with the cause after 8, while rate-limit
+    // waits spend receives but no failures. One message spends at most ~115 receives on its own
+    // (8 failures, and 24 h of rate limits at >= 15 min a wait after the first 10: retry-plan.ts),
+    // and one queued behind it in its group, handed back with it, at most as many; 500 leaves room
+    // for four such in a row. A crash loop reaches it after 500 x 360 s, about 2 days, well within
+    // the 14 days' retention.
+    maxReceiveCount: 500,
     retentionDays: 14,
   },
   streamFailures: {

@@ -7,7 +7,8 @@ import {
 
 /**
  * The shared Lambdas' part of the topology: health, the admin API and its
- * authorizer, the outbound dispatcher and the sync-log writer. Plain data,
+ * authorizer, the outbound dispatcher, the sync-log writer and the
+ * stream-failure replayer. Plain data,
  * read by `lib/topology.ts`; no Lambda code imports it.
  */
 const functions = {
@@ -34,6 +35,8 @@ const functions = {
       syncLog: ['Query'],
       control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
     },
+    // GET /admin/dlq lists both DLQs; POST /admin/dlq/redrive moves messages back to their queue.
+    deadLetterQueues: { outbound: 'redrive', streamFailures: 'redrive' },
   },
   dispatcher: {
     description: 'Consumes the outbound queue and calls other systems over HTTP, with retries.',
@@ -47,8 +50,22 @@ const functions = {
       idempotency: ['GetItem', 'UpdateItem'],
     },
     queues: { outbound: 'consume' },
+    // A permanent failure (or a spent failure budget) goes to the DLQ with its cause, sent by the dispatcher.
+    deadLetterQueues: { outbound: 'send' },
     integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
     sendsMail: true,
+  },
+  streamFailureReplayer: {
+    description:
+      'Consumes streamFailures: re-reads each failed stream batch within its 24 h and replays it to its consumer, or parks it with the reason.',
+    entry: 'functions/platform/stream-failures/handler.ts',
+    memoryMb: 512,
+    // Re-reading a batch and one synchronous invoke of a consumer (30 s at most), within the
+    // queue's 60 s visibility timeout.
+    timeoutSeconds: 55,
+    tables: { control: ['PutItem'] },
+    queues: { streamFailures: 'consume' },
+    replaysStreamFailures: 'streamFailures',
   },
   syncLogWriter: {
     description: 'Stream consumer on records: the sync event each inbound write carries, into the sync log.',
@@ -70,6 +87,8 @@ const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/settings/history', function: 'admin', auth: 'admin' },
   { method: 'GET', path: '/admin/schedules', function: 'admin', auth: 'admin' },
   { method: 'POST', path: '/admin/schedules/{name}/run', function: 'admin', auth: 'admin' },
+  { method: 'GET', path: '/admin/dlq', function: 'admin', auth: 'admin' },
+  { method: 'POST', path: '/admin/dlq/redrive', function: 'admin', auth: 'admin' },
 ];
 
 export const platformTopology = {
@@ -92,5 +111,13 @@ export const platformTopology = {
   ],
   queueConsumers: [
     { queue: 'outbound', function: 'dispatcher', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+    // One failed batch per invocation: a slow replay never holds back another's retry.
+    {
+      queue: 'streamFailures',
+      function: 'streamFailureReplayer',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+    },
   ],
 } as const satisfies TopologyFragment;

@@ -15,7 +15,11 @@ import {
   secretEnvName,
   tableEnvName,
 } from '../../functions/kernel/wiring/env-names.js';
-import type { DeadLetterAccess, FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
+import {
+  STREAM_CONSUMERS_ENV,
+  type StreamConsumerCatalogueEntry,
+} from '../../functions/kernel/wiring/stream-consumers.js';
+import type { DeadLetterAccess, FilterPattern, FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
 import type { IntegrationSecret } from './integration-secret.js';
 import type { SyncQueue } from './sync-queue.js';
 import type { SyncTable } from './sync-table.js';
@@ -35,6 +39,13 @@ export interface SyncFunctionProps {
    * DLQ means nothing to API Gateway or an event source mapping.
    */
   readonly asyncFailureQueue?: sqs.IQueue;
+  /**
+   * Whether the spec's `reservedConcurrency` is applied. Off only for an
+   * account whose concurrency quota cannot spare it (new accounts may start
+   * far below the default 1,000; Lambda keeps 100 unreserved).
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -96,6 +107,9 @@ export class SyncFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      ...(spec.reservedConcurrency !== undefined && props.reserveConcurrency !== false
+        ? { reservedConcurrentExecutions: spec.reservedConcurrency }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -182,6 +196,41 @@ export class SyncFunction extends Construct {
       this.function.addEnvironment(queueEnvName(queue.topologyName), queue.queue.queueUrl);
     }
     this.function.addEnvironment(deadLetterQueueEnvName(queue.topologyName), queue.deadLetterQueue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Lets the function replay failed stream batches: read the streams of the
+   * consumers' tables (GetShardIterator and GetRecords on exactly those
+   * stream ARNs) and invoke exactly those consumer functions (their
+   * unqualified ARNs, as their event source mappings run them), and tells
+   * it who they are and what their filters let through (`STREAM_CONSUMERS`).
+   *
+   * @example
+   * replayer.allowReplayingStreams([{ fn: crmOutbound, table: records, filters }]);
+   */
+  public allowReplayingStreams(
+    consumers: readonly { fn: SyncFunction; table: SyncTable; filters: readonly FilterPattern[] }[],
+  ): this {
+    if (consumers.length === 0) return this;
+    const streamArns = [...new Set(consumers.map(({ table }) => table.tableStreamArn))].filter(
+      (arn): arn is string => arn !== undefined,
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetShardIterator', 'dynamodb:GetRecords'], resources: streamArns }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...new Set(consumers.map(({ fn }) => fn.function.functionArn))],
+      }),
+    );
+    const catalogue: StreamConsumerCatalogueEntry[] = consumers.map(({ fn, table, filters }) => ({
+      function: fn.function.functionName,
+      table: table.topologyName,
+      filters,
+    }));
+    this.function.addEnvironment(STREAM_CONSUMERS_ENV, Stack.of(this).toJsonString(catalogue));
     return this;
   }
 

@@ -5,7 +5,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteSpec } from '../topology-spec.js';
+import { type RouteSpec, type RouteThrottle, routeThrottleDefaults } from '../topology-spec.js';
 import type { SyncFunction } from './sync-function.js';
 
 /** A route of any topology (the real one or a test's). */
@@ -17,9 +17,9 @@ export interface SyncHttpApiProps {
   readonly functions: ReadonlyMap<string, SyncFunction>;
   /** Runs before every `admin` route; required when one exists. */
   readonly adminAuthorizer?: SyncFunction;
-  /** Steady requests per second across the API. @default 100 */
+  /** Steady requests per second of a route without a budget of its own. @default 100 */
   readonly rateLimit?: number;
-  /** Burst of requests across the API. @default 200 */
+  /** Burst of requests of a route without a budget of its own. @default 200 */
   readonly burstLimit?: number;
   /** How long access log lines are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
@@ -35,8 +35,12 @@ export interface BuiltRoute {
  * The HTTP API (API Gateway v2, payload format 2.0) in front of the
  * webhook and admin functions: one route per topology route, one Lambda
  * integration per function, a bearer-token Lambda authorizer on `admin`
- * routes, JSON access logs, and a throttle on the stage so a runaway
- * vendor cannot exhaust the account's Lambda concurrency.
+ * routes, JSON access logs, and a throttle per route (the route's
+ * `throttle`, else {@link routeThrottleDefaults} for its `auth`): an HTTP
+ * API keeps one token bucket per route key, so a flood on one webhook is
+ * answered 429 by API Gateway once that route's budget is spent, and the
+ * other webhooks and the admin API keep theirs. The stage's default
+ * throttle is the ceiling of any route built without a budget.
  *
  * The authorizer answers with simple responses (`{ isAuthorized }`) and its
  * results are not cached: the token it checks is itself cached in the
@@ -111,6 +115,14 @@ export class SyncHttpApi extends Construct {
         })
         .map((route) => ({ spec, route })),
     );
+
+    // Per-route settings are L1-only. CloudFormation looks the keys up among the API's routes when it
+    // creates the stage, so the stage must come after them.
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      this.routes.map(({ spec }) => [routeKeyOf(spec), routeSettingsOf(throttleOf(spec))]),
+    );
+    for (const { route } of this.routes) this.stage.node.addDependency(route);
   }
 
   /** The base URL of the API, ending in `/`. */
@@ -119,6 +131,18 @@ export class SyncHttpApi extends Construct {
     return this.stage.url ?? this.api.apiEndpoint;
   }
 }
+
+/** How API Gateway names a route: `POST /webhooks/crm`. */
+const routeKeyOf = (spec: AnyRoute): string => `${spec.method} ${spec.path}`;
+
+/** A route's budget: its own, or the default for who may call it. */
+const throttleOf = (spec: AnyRoute): RouteThrottle => spec.throttle ?? routeThrottleDefaults[spec.auth];
+
+/** A budget as `AWS::ApiGatewayV2::Stage` RouteSettings take it (a JSON property: CloudFormation's casing). */
+const routeSettingsOf = (throttle: RouteThrottle) => ({
+  ThrottlingRateLimit: throttle.rateLimit,
+  ThrottlingBurstLimit: throttle.burstLimit,
+});
 
 /**
  * One JSON object per request, so CloudWatch Logs Insights can query any

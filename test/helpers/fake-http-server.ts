@@ -23,6 +23,12 @@ export interface FakeAnswer {
   readonly hang?: boolean;
   /** Answer only after this many milliseconds (a slow system). */
   readonly delayMs?: number;
+  /** Send the status and headers and the start of the body, then nothing more (a stalled 2xx). */
+  readonly stallBody?: boolean;
+  /** Send the status, headers and the start of the body, then close the socket. */
+  readonly breakBody?: boolean;
+  /** Close the socket without answering at all. */
+  readonly dropConnection?: boolean;
 }
 
 export type Responder = (request: RecordedRequest) => FakeAnswer;
@@ -73,7 +79,29 @@ export const startFakeHttpServer = async (
       res.on('close', () => hanging.delete(end));
       return;
     }
+    if (answer.dropConnection) {
+      req.socket.destroy();
+      return;
+    }
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (answer.stallBody || answer.breakBody) {
+      const text = answer.body === undefined ? '{}' : JSON.stringify(answer.body);
+      // The length announced is the whole body's; only half of it is sent.
+      res.writeHead(answer.status, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(text)),
+        ...answer.headers,
+      });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      if (answer.breakBody) {
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
+      const end = () => res.destroy();
+      hanging.add(end);
+      res.on('close', () => hanging.delete(end));
+      return;
+    }
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   });

@@ -388,7 +388,7 @@ describe('Outbound: a CRM that fails', () => {
     expect(events.body.items[0]).toMatchObject({ outcome: 'retry', detail: { reason: 'no answer within 400 ms' } });
   });
 
-  it('records a permanent 4xx once and does not retry it', async () => {
+  it('records a permanent 4xx once, does not retry it, and keeps it in the DLQ with the answer', async () => {
     // Prepare
     const id = newContactId();
     const email = `${id}@example.com`;
@@ -416,6 +416,13 @@ describe('Outbound: a CRM that fails', () => {
     expect(events.body.items[0]?.delivery_id).toBe(`${group}#v1`);
     expect(crm.requests.filter((r) => (r.body as { email?: string })?.email === email)).toHaveLength(1);
     expect((await getContact(id)).body.external_id).toBeUndefined();
+    // Not dropped: the push waits in the DLQ with the CRM's answer, for a redrive once the cause is fixed.
+    const dead = await eventually(async () => {
+      const messages = await stack.receive('outbound', { dlq: true, waitSeconds: 1, max: 10 });
+      return messages.find((m) => JSON.parse(m.Body ?? '{}').id === `${group}#v1`);
+    }, 'the rejected push in the DLQ');
+    expect(dead.MessageAttributes?.failure_kind?.StringValue).toBe('rejected');
+    expect(dead.MessageAttributes?.failure_reason?.StringValue).toBe('HTTP 422: {"error":"email is on a block list"}');
   });
 });
 
@@ -432,15 +439,18 @@ describe('Outbound queue: a message no producer should have made', () => {
         MessageDeduplicationId: marker,
       }),
     );
-    // Assess: handed back at once on every receive, it spends its receives and SQS moves it.
+    // Assess: the dispatcher puts it in the DLQ itself, as it is, saying why.
     const dead = await eventually(
       async () => {
         const messages = await stack.receive('outbound', { dlq: true, waitSeconds: 1, max: 10 });
         return messages.find((m) => m.Body?.includes(marker));
       },
       'the malformed message in the DLQ',
-      25_000,
+      10_000,
     );
     expect(JSON.parse(dead.Body ?? '{}')).toEqual({ marker, request: 'not a request' });
+    expect(dead.Attributes?.MessageGroupId).toBe(marker);
+    expect(dead.MessageAttributes?.failure_kind?.StringValue).toBe('malformed');
+    expect(dead.MessageAttributes?.failure_attempts?.StringValue).toBe('1');
   });
 });

@@ -157,10 +157,12 @@ describe('Class: SyncToolsStack with schedules', () => {
     // Prepare
     const runner = built.stack.functions.get('admin');
     if (!runner) throw new Error('no admin function');
+    // The stream-failure replayer invokes the stream consumers; test/unit/dlq-stack-grants.test.ts holds it to them.
+    const replayer = built.stack.functions.get('streamFailureReplayer');
 
     // Act
     const others = [...built.stack.functions.values()]
-      .filter((fn) => fn !== runner)
+      .filter((fn) => fn !== runner && fn !== replayer)
       .flatMap((fn) => statementsOfRole(built.template, logicalIdOf(fn.role)))
       .filter((s) => actionsOf(s).some((action) => action.startsWith('lambda:')));
 

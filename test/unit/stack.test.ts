@@ -6,6 +6,7 @@ import { queueEnvName, secretEnvName, tableEnvName } from '../../functions/kerne
 import { integrationNames, integrations } from '../../functions/kernel/wiring/integrations.js';
 import { bundlingDefaults } from '../../lib/bundling.js';
 import { type Topology, topology as projectTopology } from '../../lib/topology.js';
+import type { FunctionSpec } from '../../lib/topology-spec.js';
 import {
   acknowledgements,
   actionsOf,
@@ -217,11 +218,13 @@ describe('Class: SyncToolsStack', () => {
       for (const queue of Object.keys(topology.queues)) {
         const access = spec.queues?.[queue as keyof typeof spec.queues];
         const actions = statements.filter((s) => mentions(s, queueIds(queue).queue)).flatMap(actionsOf);
+        // Redriving a queue's DLQ means sending its messages back to the queue.
+        const redrives = (spec as FunctionSpec).deadLetterQueues?.[queue] === 'redrive';
         if (access === 'consume')
           expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
-        else if (access === 'send' || onFailure.has(queue)) expect(actions).toContain('sqs:SendMessage');
+        else if (access === 'send' || redrives || onFailure.has(queue)) expect(actions).toContain('sqs:SendMessage');
         if (access !== 'consume') expect(actions).not.toContain('sqs:ReceiveMessage');
-        if (!access && !onFailure.has(queue)) expect(actions).toEqual([]);
+        if (!access && !redrives && !onFailure.has(queue)) expect(actions).toEqual([]);
       }
     });
 

@@ -1,17 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError } from '../../kernel/http/responses.js';
 import type { AdminRoutes } from './admin-route.js';
+import { dlqRoutes } from './dlq-routes.js';
 import { recordRoutes } from './record-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 
 /**
  * The admin API: records and sync events (`record-routes.ts`),
- * run-time settings (`settings-routes.ts`) and schedules
- * (`schedule-routes.ts`). The bearer-token authorizer has already run; this
+ * run-time settings (`settings-routes.ts`), schedules
+ * (`schedule-routes.ts`) and the dead-letter queues (`dlq-routes.ts`). The bearer-token authorizer has already run; this
  * module only routes by API Gateway's route key.
  */
-const routes: AdminRoutes = { ...recordRoutes, ...settingsRoutes, ...scheduleRoutes };
+const routes: AdminRoutes = { ...recordRoutes, ...settingsRoutes, ...scheduleRoutes, ...dlqRoutes };
 
 /**
  * Routes an admin request by its API Gateway route key.

@@ -6,27 +6,42 @@ import {
 } from '../../kernel/wiring/integrations.js';
 import type { HttpAnswer, OutboundAction } from '../../kernel/outbound/action.js';
 import type { HttpRequestSpec, MailRequestSpec, OutboundMessage } from '../../kernel/outbound/message.js';
+import { MAX_DELAY_SECONDS } from './retry-plan.js';
 
 /**
  * Delivery of one outbound message, as a pure decision over small ports:
  * build the request from the integration's settings, call, and classify the
- * answer. The handler turns the outcome into SQS actions (delete, change
- * visibility, fail); the rules live here so they can be tested without a
- * queue.
+ * answer. How long to wait before a retry, and when to give up, is decided
+ * afterwards from the message's failure counts (`retry-plan.ts`); the
+ * handler turns the decision into SQS actions (delete, change visibility,
+ * dead-letter with the cause).
  *
- * | answer                         | outcome                                       |
- * |--------------------------------|-----------------------------------------------|
- * | 2xx                            | delivered                                     |
- * | 429, 503                       | retry after `Retry-After` (else backoff)      |
- * | other 5xx, timeout, no network | retry after exponential backoff with jitter   |
- * | other 4xx                      | rejected: permanent, recorded, not retried    |
+ * | answer                                         | outcome                                            |
+ * |------------------------------------------------|----------------------------------------------------|
+ * | 2xx with its body read in time                 | delivered                                          |
+ * | 2xx whose body stalls or breaks off            | retry (a failure): the create may have happened, the same Idempotency-Key makes the retry safe |
+ * | 429, 503 with Retry-After                      | retry, rate-limited: waits, spends no failure      |
+ * | other 5xx, timeout, closed socket, no network  | retry (a failure)                                  |
+ * | 404 or 410 on a DELETE                         | delivered: already gone is what a delete wants     |
+ * | other 4xx                                      | rejected: permanent, dead-lettered with the answer |
  */
 export type DeliveryOutcome =
-  | { readonly kind: 'delivered'; readonly status: number }
-  | { readonly kind: 'retry'; readonly delaySeconds: number; readonly reason: string; readonly status?: number }
-  | { readonly kind: 'rejected'; readonly status: number; readonly reason: string }
+  | { readonly kind: 'delivered'; readonly status: number; readonly note?: string }
+  | {
+      readonly kind: 'retry';
+      readonly reason: string;
+      /** A 429, or a 503 with Retry-After: the vendor asked us to wait; not a failure. */
+      readonly rateLimited: boolean;
+      readonly retryAfterSeconds?: number;
+      readonly status?: number;
+      /** The error's name when there was no HTTP answer (`TimeoutError`, an SES exception). */
+      readonly errorName?: string;
+    }
+  | { readonly kind: 'rejected'; readonly status: number; readonly reason: string; readonly errorName?: string }
   | { readonly kind: 'superseded'; readonly deliveredVersion: number }
   | { readonly kind: 'skipped'; readonly reason: string };
+
+type RetryOutcome = Extract<DeliveryOutcome, { kind: 'retry' }>;
 
 export interface DeliveryPorts {
   readonly fetch: typeof fetch;
@@ -39,24 +54,10 @@ export interface DeliveryPorts {
   readonly deliveredVersion: (key: string) => Promise<number | undefined>;
   readonly markDelivered: (key: string, version: number) => Promise<void>;
   readonly actions: Readonly<Record<string, OutboundAction>>;
-  readonly random: () => number;
   readonly now: () => number;
+  /** Covers the whole call: connecting, the answer's headers and reading its body. */
   readonly timeoutMs: number;
-  readonly backoffBaseSeconds: number;
 }
-
-/** SQS allows a visibility timeout of at most 12 hours. */
-const MAX_DELAY_SECONDS = 12 * 3600;
-const BACKOFF_CAP_SECONDS = 900;
-
-/**
- * Exponential backoff with "equal jitter": half the step is fixed so retries
- * never bunch at zero, half is random so a burst of failures spreads out.
- */
-const backoffSeconds = (attempt: number, baseSeconds: number, random: () => number): number => {
-  const step = Math.min(BACKOFF_CAP_SECONDS, baseSeconds * 2 ** Math.max(0, attempt - 1));
-  return Math.max(1, Math.round(step / 2 + (random() * step) / 2));
-};
 
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 const retryAfterSeconds = (header: string | null, now: number): number | undefined => {
@@ -88,8 +89,36 @@ const outboundFields = (spec: IntegrationSpec): string[] =>
 const joinUrl = (base: string, path: string): string =>
   path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 
-const readBody = async (response: Response): Promise<unknown> => {
-  const text = await response.text().catch(() => '');
+/** Why a body could not be read: the timeout, or the connection closing under it. */
+class BodyUnreadable extends Error {
+  override name = 'BodyUnreadable';
+}
+
+/**
+ * Reads the answer's body within the call's deadline. A body that stalls
+ * (headers sent, then nothing) or breaks off (the socket closed mid-body)
+ * throws {@link BodyUnreadable}: for a 2xx that means we do not know what
+ * the vendor answered (a create's new id), so the call is not done.
+ * The race with `signal` is explicit so that the deadline holds whatever
+ * fetch does with the signal once the headers are in.
+ */
+const readBody = async (response: Response, signal: AbortSignal): Promise<unknown> => {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let text: string;
+  try {
+    text = await Promise.race([response.text(), aborted]);
+  } catch (error) {
+    // Free the connection; the stream may already be errored.
+    response.body?.cancel().catch(() => undefined);
+    throw new BodyUnreadable((error as Error).message, { cause: error });
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -98,20 +127,52 @@ const readBody = async (response: Response): Promise<unknown> => {
   }
 };
 
+const describeBody = (body: unknown): string => (typeof body === 'string' ? body : JSON.stringify(body ?? ''));
+
+/** Classifies an answer whose body was read. */
+const classify = (
+  request: HttpRequestSpec,
+  status: number,
+  retryAfterHeader: string | null,
+  body: unknown,
+  now: number,
+): DeliveryOutcome => {
+  if (status >= 200 && status < 300) return { kind: 'delivered', status };
+  // A DELETE wants the thing gone; the vendor saying it is not there is that, not a failure.
+  if (request.method === 'DELETE' && (status === 404 || status === 410)) {
+    return { kind: 'delivered', status, note: 'already gone' };
+  }
+  const after = retryAfterSeconds(retryAfterHeader, now);
+  if (status === 429 || (status === 503 && after !== undefined)) {
+    const reason = after === undefined ? `HTTP ${status}` : `HTTP ${status}, Retry-After ${after} s`;
+    return {
+      kind: 'retry',
+      rateLimited: true,
+      reason,
+      status,
+      ...(after === undefined ? {} : { retryAfterSeconds: after }),
+    };
+  }
+  if (status >= 500) {
+    return { kind: 'retry', rateLimited: false, reason: `HTTP ${status}: ${describeBody(body).slice(0, 300)}`, status };
+  }
+  return { kind: 'rejected', status, reason: `HTTP ${status}: ${describeBody(body).slice(0, 1000)}` };
+};
+
 const callHttp = async (
   request: HttpRequestSpec,
   idempotencyKey: string,
-  attempt: number,
   ports: DeliveryPorts,
 ): Promise<{ outcome: DeliveryOutcome; answer?: HttpAnswer }> => {
   const spec: IntegrationSpec = integrations[request.integration];
   const loaded = await ports.settingsOf(request.integration, outboundFields(spec));
   if (!loaded.ok) {
-    // Not configured yet: keep the message (backing off) until someone fills in the secret or it reaches the DLQ.
+    // Not configured yet: keep the message (backing off) until someone fills in the secret or its budget is spent.
     return {
       outcome: {
         kind: 'retry',
-        delaySeconds: backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random),
+        rateLimited: false,
+        errorName: 'NotConfigured',
         reason: `${spec.title} integration is not configured: ${loaded.problems.join('; ')}`,
       },
     };
@@ -126,66 +187,78 @@ const callHttp = async (
     ...request.headers,
     ...authHeaders(spec.auth, loaded.settings),
   };
+  // One deadline for the whole call: the answer's body is part of the answer.
+  const signal = AbortSignal.timeout(ports.timeoutMs);
+  const failed = (error: unknown, during?: string): { outcome: RetryOutcome } => {
+    const { name, message } = error as Error;
+    const timedOut = name === 'TimeoutError';
+    const reason = timedOut ? `no answer within ${ports.timeoutMs} ms` : `network error: ${message}`;
+    return {
+      outcome: { kind: 'retry', rateLimited: false, errorName: name, reason: during ? `${during}: ${reason}` : reason },
+    };
+  };
   let response: Response;
   try {
     response = await ports.fetch(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(ports.timeoutMs),
+      signal,
     });
   } catch (error) {
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${ports.timeoutMs} ms`
-        : `network error: ${(error as Error).message}`;
-    return {
-      outcome: { kind: 'retry', delaySeconds: backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random), reason },
-    };
+    return failed(error);
   }
-  const body = await readBody(response);
   const status = response.status;
-  if (status >= 200 && status < 300) return { outcome: { kind: 'delivered', status }, answer: { status, body } };
-  if (status === 429 || status === 503) {
-    const after = retryAfterSeconds(response.headers.get('retry-after'), ports.now());
-    const delaySeconds = after ?? backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random);
-    const reason = after === undefined ? `HTTP ${status}` : `HTTP ${status}, Retry-After ${after} s`;
-    return { outcome: { kind: 'retry', delaySeconds, reason, status } };
+  let body: unknown;
+  try {
+    body = await readBody(response, signal);
+  } catch (error) {
+    // A refusal is final without its body; a 2xx is not (a create's new id is in it), nor a 5xx or 429.
+    if (status >= 300 && status < 500 && status !== 429) {
+      return { outcome: classify(request, status, null, '(body unreadable)', ports.now()) };
+    }
+    const cause = (error as Error).cause ?? error;
+    return { outcome: { ...failed(cause, `HTTP ${status} but its body could not be read`).outcome, status } };
   }
-  if (status >= 500) {
-    const delaySeconds = backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random);
-    return { outcome: { kind: 'retry', delaySeconds, reason: `HTTP ${status}`, status } };
-  }
-  const detail = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-  return { outcome: { kind: 'rejected', status, reason: `HTTP ${status}: ${detail.slice(0, 300)}` } };
+  const outcome = classify(request, status, response.headers.get('retry-after'), body, ports.now());
+  return outcome.kind === 'delivered' ? { outcome, answer: { status, body } } : { outcome };
 };
 
-const callMail = async (mail: MailRequestSpec, attempt: number, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
+/** SES errors that say the message itself is refused: retrying will not help. */
+const PERMANENT_MAIL_ERRORS = new Set(['BadRequestException', 'MessageRejected', 'MailFromDomainNotVerifiedException']);
+/** SES asking us to slow down. */
+const THROTTLED_MAIL_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+
+const callMail = async (mail: MailRequestSpec, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
   const loaded = await ports.settingsOf('mail', ['from']);
-  const delaySeconds = backoffSeconds(attempt, ports.backoffBaseSeconds, ports.random);
-  if (!loaded.ok)
-    return { kind: 'retry', delaySeconds, reason: `Mail is not configured: ${loaded.problems.join('; ')}` };
+  if (!loaded.ok) {
+    return {
+      kind: 'retry',
+      rateLimited: false,
+      errorName: 'NotConfigured',
+      reason: `Mail is not configured: ${loaded.problems.join('; ')}`,
+    };
+  }
   try {
     await ports.sendMail(mail, loaded.settings.from ?? '');
     return { kind: 'delivered', status: 200 };
   } catch (error) {
     const name = (error as Error).name;
-    // SES refusing the message itself (bad address, unverified sender) will not get better by retrying.
-    if (name === 'BadRequestException' || name === 'MessageRejected' || name === 'MailFromDomainNotVerifiedException') {
-      return { kind: 'rejected', status: 400, reason: `${name}: ${(error as Error).message}` };
-    }
-    return { kind: 'retry', delaySeconds, reason: `${name}: ${(error as Error).message}` };
+    const reason = `${name}: ${(error as Error).message}`;
+    if (PERMANENT_MAIL_ERRORS.has(name)) return { kind: 'rejected', status: 400, errorName: name, reason };
+    return { kind: 'retry', rateLimited: THROTTLED_MAIL_ERRORS.has(name), errorName: name, reason };
   }
 };
 
 /**
- * Delivers one message on its `attempt`-th receive and says what happened.
+ * Delivers one message and says what happened; it does not decide how long
+ * to wait before a retry (that depends on the message's failure counts).
  *
  * @example
- * const outcome = await deliver(message, 1, ports);
- * if (outcome.kind === 'retry') await changeVisibility(outcome.delaySeconds);
+ * const outcome = await deliver(message, ports);
+ * if (outcome.kind === 'retry') await planAndHandBack(outcome);
  */
-const deliver = async (message: OutboundMessage, attempt: number, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
+const deliver = async (message: OutboundMessage, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
   if (message.supersede) {
     const delivered = await ports.deliveredVersion(message.supersede.key);
     if (delivered !== undefined && delivered >= message.supersede.version) {
@@ -201,9 +274,9 @@ const deliver = async (message: OutboundMessage, attempt: number, ports: Deliver
   let outcome: DeliveryOutcome;
   let answer: HttpAnswer | undefined;
   if (request.kind === 'mail') {
-    outcome = await callMail(request, attempt, ports);
+    outcome = await callMail(request, ports);
   } else {
-    ({ outcome, answer } = await callHttp(request, message.id, attempt, ports));
+    ({ outcome, answer } = await callHttp(request, message.id, ports));
   }
   if (outcome.kind === 'delivered') {
     if (message.supersede) await ports.markDelivered(message.supersede.key, message.supersede.version);
@@ -213,4 +286,4 @@ const deliver = async (message: OutboundMessage, attempt: number, ports: Deliver
   return outcome;
 };
 
-export { deliver, backoffSeconds, retryAfterSeconds };
+export { deliver, retryAfterSeconds };
