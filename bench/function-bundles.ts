@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { bundlingDefaults } from '../lib/bundling.js';
+import { bundleFunction } from '../lib/bundle-function.js';
 import { type FunctionSpec, topology } from '../lib/topology.js';
 import type { FunctionBundle } from './suite.js';
 
@@ -27,21 +26,7 @@ const buildFunctionBundles = async (root: string, outDir: string): Promise<Funct
     // .mjs, as NodejsFunction names ESM output, so node loads it as a module.
     const file = join(outDir, name, 'index.mjs');
     try {
-      await build({
-        entryPoints: [entry],
-        outfile: file,
-        bundle: true,
-        format: bundlingDefaults.format,
-        platform: bundlingDefaults.platform,
-        target: bundlingDefaults.target,
-        minify: bundlingDefaults.minify,
-        sourcemap: bundlingDefaults.sourcemap,
-        external: [...bundlingDefaults.external],
-        mainFields: [...bundlingDefaults.mainFields],
-        // NodejsFunction's `banner` is the JavaScript banner; esbuild's API takes it per language.
-        banner: { js: bundlingDefaults.banner },
-        logLevel: 'silent',
-      });
+      await bundleFunction(entry, file);
       bundles.push({ name, entry: spec.entry, file, bytes: statSync(file).size });
     } catch (error) {
       const message = (error as { errors?: { text: string }[] }).errors?.[0]?.text ?? (error as Error).message;

@@ -1,3 +1,4 @@
+import type { FilterPattern, FilterValue } from '../functions/kernel/wiring/filter-pattern.js';
 import type { IntegrationName, IntegrationSpec } from '../functions/kernel/wiring/integrations.js';
 
 /**
@@ -162,17 +163,10 @@ export const routeThrottleDefaults: Readonly<Record<RouteSpec['auth'], RouteThro
 /**
  * A Lambda event filter pattern (the EventBridge pattern subset Lambda
  * supports), applied to each stream record before the function sees it.
+ * Declared with the matcher in the wiring (the stream-failure replayer
+ * applies the same filters), re-exported for the topology's users.
  */
-export type FilterPattern = { readonly [key: string]: FilterPattern | readonly FilterValue[] };
-export type FilterValue =
-  | string
-  | number
-  | boolean
-  | null
-  | { readonly 'anything-but': string | number | readonly (string | number)[] }
-  | { readonly prefix: string }
-  | { readonly exists: boolean }
-  | { readonly numeric: readonly (string | number)[] };
+export type { FilterPattern, FilterValue };
 
 export interface StreamConsumerSpec {
   readonly table: string;

@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { bundlingDefaults } from '../lib/bundling.js';
+import { bundleFunction } from '../lib/bundle-function.js';
 
 /** Builds the bundles the offline runtime's execution environments load. */
 interface FunctionBundler {
@@ -39,8 +38,8 @@ const pruneAbandoned = async (): Promise<void> => {
 };
 
 /**
- * Bundles each function's entry with esbuild and the settings the stack
- * deploys with (`lib/bundling.ts`: ESM, minified, the AWS SDK external,
+ * Bundles each function's entry with the settings the stack deploys with
+ * (`lib/bundle-function.ts`: ESM, minified, the AWS SDK external,
  * source maps), once per entry, so an execution environment loads one file
  * in a fraction of the time tsx takes to compile the sources module by
  * module, and runs what would run on Lambda. A build that fails (a syntax
@@ -69,21 +68,7 @@ const createFunctionBundler = (): FunctionBundler => {
     // One folder per entry: two entries may share a file name (handler.ts).
     const folderName = String(built++);
     const file = join(await outDir(), folderName, `${basename(entryPath, '.ts')}.mjs`);
-    await build({
-      entryPoints: [entryPath],
-      outfile: file,
-      bundle: true,
-      format: bundlingDefaults.format,
-      platform: bundlingDefaults.platform,
-      target: bundlingDefaults.target,
-      minify: bundlingDefaults.minify,
-      sourcemap: bundlingDefaults.sourcemap,
-      external: [...bundlingDefaults.external],
-      mainFields: [...bundlingDefaults.mainFields],
-      // NodejsFunction's `banner` is the JavaScript banner; esbuild's API takes it per language.
-      banner: { js: bundlingDefaults.banner },
-      logLevel: 'silent',
-    });
+    await bundleFunction(entryPath, file);
     return pathToFileURL(file).href;
   };
 

@@ -1,3 +1,4 @@
+import { serviceName } from '../functions/kernel/wiring/service-name.js';
 import type { PlannedFunction } from './plan.js';
 
 /** What names one execution environment of a function. */
@@ -23,13 +24,10 @@ const STACK_DEFAULTS: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'INFO',
 };
 
-/** The stack's service name of a function: `adminAuthorizer` logs as `admin-authorizer`. */
-const kebabCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-
 /**
  * The variables Lambda sets in an execution environment, and the
- * per-function ones the CDK stack adds (`POWERTOOLS_SERVICE_NAME` named like
- * in `lib/constructs/sync-function.ts`), so Powertools names the service,
+ * per-function ones the CDK stack adds (`POWERTOOLS_SERVICE_NAME`, from
+ * `functions/kernel/wiring/service-name.ts` as in the stack), so Powertools names the service,
  * and counts cold starts, offline as it does on AWS. They win over
  * whatever the runtime's `process.env` holds, as reserved variables do on
  * Lambda. `NODE_OPTIONS=--enable-source-maps` is left out: a worker cannot
@@ -49,7 +47,7 @@ const lambdaVariables = (identity: EnvironmentIdentity): Record<string, string> 
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${identity.functionName}`,
   AWS_LAMBDA_LOG_STREAM_NAME: identity.logStreamName,
-  POWERTOOLS_SERVICE_NAME: kebabCase(identity.spec.name),
+  POWERTOOLS_SERVICE_NAME: serviceName(identity.spec.name),
 });
 
 /**

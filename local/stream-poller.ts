@@ -11,13 +11,14 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { readBatchResponse } from './batch-response.js';
 import { type BatchAttempt, deliverStreamBatch, type GivenUpBatch } from './stream-batches.js';
 import type { EngineClients } from './engine-clients.js';
+import { toLambdaStreamRecord } from '../functions/kernel/aws/stream-event-records.js';
 import { matchesFilters } from '../lib/filter-pattern.js';
 import type { Invoker } from './invoke.js';
 import type { RuntimeLog } from './log.js';
 import { pause } from './pause.js';
 import type { PlannedStreamConsumer } from './plan.js';
 import { fileStreamCheckpoints, type StreamCheckpoints } from './stream-checkpoints.js';
-import { streamFailureRecord, toLambdaStreamRecord } from './stream-records.js';
+import { streamFailureRecord } from './stream-records.js';
 
 interface StreamPollerOptions {
   readonly consumer: PlannedStreamConsumer;

@@ -15,6 +15,7 @@ import {
   secretEnvName,
   tableEnvName,
 } from '../../functions/kernel/wiring/env-names.js';
+import { serviceName } from '../../functions/kernel/wiring/service-name.js';
 import {
   STREAM_CONSUMERS_ENV,
   type StreamConsumerCatalogueEntry,
@@ -115,7 +116,7 @@ export class SyncFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       ...(props.asyncFailureQueue ? { deadLetterQueue: props.asyncFailureQueue } : {}),
       environment: {
-        POWERTOOLS_SERVICE_NAME: kebabCase(name),
+        POWERTOOLS_SERVICE_NAME: serviceName(name),
         POWERTOOLS_METRICS_NAMESPACE: 'SyncTools',
         LOG_LEVEL: 'INFO',
         // The bundle is minified; stack traces should still name our sources.
@@ -272,5 +273,3 @@ export class SyncFunction extends Construct {
     return this;
   }
 }
-
-const kebabCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();

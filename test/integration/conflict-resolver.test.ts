@@ -7,7 +7,8 @@ import { getConflict } from '../../functions/conflicts/store/conflict-reads.js';
 import { acknowledgePush } from '../../functions/kernel/records/outbound-writes.js';
 import { getRecord } from '../../functions/kernel/records/record-reads.js';
 import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
-import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -96,17 +97,11 @@ beforeAll(async () => {
   slack = await startFakeHttpServer();
   stack = await startTestStack({
     now: () => new Date('2026-01-01T00:00:01Z'),
-    env: {
-      CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-      CRM_API_URL: crm.url,
-      CRM_API_KEY: 'crm-test-key',
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-      OUTBOUND_TIMEOUT_MS: '400',
+    env: fakeCrmEnv(crm.url, {
       SETTINGS_CACHE_SECONDS: '0',
       SLACK_WEBHOOK_URL: slack.url,
       MAIL_FROM: 'sync@example.com',
-    },
+    }),
   });
   await setSettings({
     recipients: { sales: [], purchasing: [], data_admin: [ADMIN_MAIL], ops: [] },

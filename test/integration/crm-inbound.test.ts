@@ -34,6 +34,24 @@ const send = (
   options: { id?: string; timestamp?: Date; raw?: string; tampered?: string; secret?: string } = {},
 ) => postSignedWebhook(webhookUrl, body, { secret: TEST_CRM_SECRET, ...options });
 
+/**
+ * A contact synced from the CRM (phone 111), then edited locally (phone
+ * `localPhone`) and not yet acknowledged by the CRM: the state in which a
+ * change from the CRM is a conflict. Answers the CRM's creation change and
+ * the local record id.
+ */
+const aContactEditedLocally = async (localPhone: string, firstName = 'Ana') => {
+  const created = crmChange({ data: { firstName, email: `c-${randomUUID()}@example.com`, phone: '111' } });
+  await send(created);
+  const recordId = `crm-${created.id}`;
+  const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
+  await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
+    ...(local.body.data as object),
+    phone: localPhone,
+  });
+  return { created, recordId };
+};
+
 beforeAll(async () => {
   // Outbound is tested elsewhere: inbound writes never reach it (origin crm), and no CRM URL is set here.
   Object.assign(process.env, { CRM_WEBHOOK_SECRET: TEST_CRM_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN });
@@ -440,16 +458,7 @@ describe('POST /webhooks/crm: redelivery and ordering', () => {
 describe('POST /webhooks/crm: conflicts', () => {
   it('stores a conflict when a local change is pending and leaves the record as it is', async () => {
     // Prepare: synced from the CRM, then edited locally (not yet acknowledged by the CRM).
-    const created = crmChange({
-      data: { firstName: 'Ana', email: `c-${randomUUID().slice(0, 6)}@example.com`, phone: '111' },
-    });
-    await send(created);
-    const recordId = `crm-${created.id}`;
-    const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
-    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
-      ...(local.body.data as object),
-      phone: '222',
-    });
+    const { created, recordId } = await aContactEditedLocally('222');
     // Act
     const answer = await send({
       ...created,
@@ -494,16 +503,7 @@ describe('POST /webhooks/crm: a conflict whose write fails', () => {
   it('answers 500 with the record unclaimed, and stores the conflict exactly once when the sender retries', async () => {
     // Prepare: a CRM contact edited locally, and the conflict write made to fail: an item already
     // stands at the id the delivery's conflict will take (a fault in the real transaction, not a mock).
-    const created = crmChange({
-      data: { firstName: 'Ana', email: `f-${randomUUID().slice(0, 6)}@example.com`, phone: '111' },
-    });
-    await send(created);
-    const recordId = `crm-${created.id}`;
-    const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
-    await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
-      ...(local.body.data as object),
-      phone: '222',
-    });
+    const { created, recordId } = await aContactEditedLocally('222');
     const deliveryId = `msg_${randomUUID()}`;
     const conflictId = conflictIdFor('contact', recordId, 'crm', deliveryId);
     await stack.dynamodb.send(
@@ -553,14 +553,7 @@ describe('POST /webhooks/crm: a conflict whose write fails', () => {
     const recordIds: string[] = [];
     const changes = [];
     for (const name of ['One', 'Two']) {
-      const created = crmChange({ data: { firstName: name, email: `${randomUUID()}@example.com`, phone: '111' } });
-      await send(created);
-      const recordId = `crm-${created.id}`;
-      const local = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
-      await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, {
-        ...(local.body.data as object),
-        phone: '2',
-      });
+      const { created, recordId } = await aContactEditedLocally('2', name);
       recordIds.push(recordId);
       changes.push({ ...created, event: 'updated', timestamp: at('2026-11-24T11:00:00Z'), data: { phone: '3' } });
     }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeHttpServer, type RecordedRequest, startFakeHttpServer } from '../helpers/fake-http-server.js';
-import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { sendOutboundSentinel } from '../helpers/outbound-sentinel.js';
+import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -58,15 +59,7 @@ const crmCreates = () => ({ status: 201, body: { id: `crm-${++createdIds}-${rand
 
 beforeAll(async () => {
   crm = await startFakeHttpServer((request) => (request.method === 'POST' ? crmCreates() : { status: 200, body: {} }));
-  Object.assign(process.env, {
-    CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-    CRM_API_URL: crm.url,
-    CRM_API_KEY: 'crm-test-key',
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-    OUTBOUND_TIMEOUT_MS: '400',
-  });
-  stack = await startTestStack();
+  stack = await startTestStack({ env: fakeCrmEnv(crm.url) });
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeHttpServer, type RecordedRequest, startFakeHttpServer } from '../helpers/fake-http-server.js';
-import { TEST_ADMIN_TOKEN, admin } from '../helpers/http-client.js';
+import { admin } from '../helpers/http-client.js';
+import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -85,14 +86,7 @@ const pushesTo = (recordId: string) => (r: RecordedRequest) => r.path === `/api/
 
 beforeAll(async () => {
   crm = await startFakeHttpServer(() => ({ status: 200, body: {} }));
-  Object.assign(process.env, {
-    CRM_API_URL: crm.url,
-    CRM_API_KEY: 'crm-test-key',
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-    OUTBOUND_TIMEOUT_MS: '400',
-  });
-  stack = await startTestStack();
+  stack = await startTestStack({ env: fakeCrmEnv(crm.url) });
 });
 
 afterAll(async () => {

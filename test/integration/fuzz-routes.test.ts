@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../functions/kernel/signatures/standard-webhooks.js';
 import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, TEST_INVENTORY_SECRET } from '../helpers/http-client.js';
+import { webhookEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -272,13 +273,7 @@ const resolvePaths = [
 ] as const;
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    env: {
-      CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-      INVENTORY_WEBHOOK_SECRET: TEST_INVENTORY_SECRET,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    },
-  });
+  stack = await startTestStack({ env: webhookEnv() });
 });
 
 afterAll(async () => {

@@ -170,7 +170,7 @@ describe('Fan-out of stock levels', () => {
     const events = await eventually(async () => {
       const answer = await admin<{
         items: { source: string; outcome: string; received_at: string; detail?: Record<string, unknown> }[];
-      }>(stack.url, 'GET', `/admin/events?record_id=${encodeURIComponent(`${sku}@${WAREHOUSE}`)}`);
+      }>(stack.url, 'GET', `/admin/events?record_id=${encodeURIComponent(`${sku}~${WAREHOUSE}`)}`);
       const delivered = answer.body.items?.filter((e) => e.outcome === 'delivered') ?? [];
       return delivered.length >= 3 ? delivered : undefined;
     }, 'three delivered events');

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
-import { transactionOf } from '../../functions/inventory/domain/stock.js';
+import { MAX_STOCK_QUANTITY } from '../../functions/inventory/domain/adjustment.js';
+import { STOCK_SK, type StockItem, stockKey, transactionOf } from '../../functions/inventory/domain/stock.js';
 import { applyStockChange } from '../../functions/inventory/store/stock-updates.js';
 import { putTransaction } from '../../functions/inventory/store/transaction-writes.js';
 import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
@@ -72,6 +73,30 @@ const allTransactions = async (sku: string, limit?: number): Promise<{ items: Tr
     pages++;
   } while (cursor);
   return { items, pages };
+};
+
+/** Writes a stock level straight to the table, as a long history of adjustments would have left it. */
+const plantStock = async (sku: string, quantity: number): Promise<void> => {
+  const now = new Date().toISOString();
+  await stack.dynamodb.send(
+    new PutCommand({
+      TableName: stack.resources.tables.inventory?.physicalName,
+      Item: {
+        pk: stockKey(sku, WAREHOUSE),
+        sk: STOCK_SK,
+        sku,
+        warehouse: WAREHOUSE,
+        quantity_on_hand: quantity,
+        last_quantity_before: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        last_adjustment_type: 'count',
+        last_adjustment_source: 'erp',
+        last_delivery_id: `planted-${randomUUID()}`,
+      } satisfies StockItem,
+    }),
+  );
 };
 
 beforeAll(async () => {
@@ -159,6 +184,30 @@ describe('POST /webhooks/inventory', () => {
     });
     expect((await stockOf(sku)).body).toEqual(before.body);
     expect((await allTransactions(sku)).items).toHaveLength(1);
+  });
+
+  it('refuses a receipt that would take the stock past 10^15 with 400 naming quantity, and writes nothing', async () => {
+    // Prepare: a stock level 5 below the bound (a thousand maximal receipts, planted rather than sent).
+    const sku = newSku();
+    const planted = MAX_STOCK_QUANTITY - 5;
+    await plantStock(sku, planted);
+    const before = await stockOf(sku);
+    // Act
+    const over = await adjust({ sku, type: 'receipt', quantity: 6 });
+    const upTo = await adjust({ sku, type: 'receipt', quantity: 5 });
+    // Assess
+    expect(over).toMatchObject({
+      status: 400,
+      body: {
+        error: expect.stringMatching(/^Invalid body: quantity: /),
+        current_qty: planted,
+        attempted_qty: MAX_STOCK_QUANTITY + 1,
+        issues: [{ path: 'quantity', message: expect.any(String) }],
+      },
+    });
+    expect(before.body).toMatchObject({ quantity_on_hand: planted, version: 1 });
+    expect(upTo.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: MAX_STOCK_QUANTITY });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: MAX_STOCK_QUANTITY, version: 2 });
   });
 
   it('refuses a shipment from an item never stocked, and creates nothing', async () => {

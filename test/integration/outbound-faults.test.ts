@@ -7,7 +7,8 @@ import {
   type RecordedRequest,
   startFakeHttpServer,
 } from '../helpers/fake-http-server.js';
-import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually } from '../helpers/http-client.js';
+import { admin, eventually } from '../helpers/http-client.js';
+import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -121,16 +122,12 @@ const deadLetterBodies = async (): Promise<string[]> =>
 
 beforeAll(async () => {
   crm = await startFakeHttpServer(crmAnswers);
-  Object.assign(process.env, {
-    CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-    CRM_API_URL: crm.url,
-    CRM_API_KEY: 'crm-test-key',
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    OUTBOUND_BACKOFF_BASE_SECONDS: '1',
-    OUTBOUND_TIMEOUT_MS: String(TIMEOUT_MS),
-    OUTBOUND_FAILURE_BUDGET: String(FAILURE_BUDGET),
+  stack = await startTestStack({
+    env: fakeCrmEnv(crm.url, {
+      OUTBOUND_TIMEOUT_MS: String(TIMEOUT_MS),
+      OUTBOUND_FAILURE_BUDGET: String(FAILURE_BUDGET),
+    }),
   });
-  stack = await startTestStack();
 });
 
 afterAll(async () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Topology } from '../../lib/topology-spec.js';
 import type { EnvironmentEvent } from '../helpers/fixtures/lambda-environment-handler.js';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
 import { anSqsEvent, anSqsRecord } from '../helpers/lambda-events.js';
+import { messagesOnQueue } from '../helpers/queue-depth.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 /**
@@ -82,19 +83,6 @@ const aBatch = (size: number, failing: readonly number[]): SQSEvent =>
 
 const failedIds = (event: SQSEvent, failing: readonly number[]): string[] =>
   failing.map((i) => event.Records[i]?.messageId ?? '').sort();
-
-const visibleAndInFlight = async (url: string): Promise<number> => {
-  const out = await stack.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
 
 beforeAll(async () => {
   stack = await startTestStack({ topology });
@@ -186,7 +174,7 @@ describe('Offline runtime: execution environments', () => {
         }),
       );
     }
-    await expect.poll(() => visibleAndInFlight(queue.url), { timeout: 20_000, interval: 250 }).toBe(0);
+    await expect.poll(() => messagesOnQueue(stack.sqs, queue.url), { timeout: 20_000, interval: 250 }).toBe(0);
 
     // Assess
     const dead = await stack.receive('batchJobs', { dlq: true, max: 10, waitSeconds: 1 });

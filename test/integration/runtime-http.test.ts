@@ -155,12 +155,18 @@ describe('Offline runtime: HTTP API gateway', () => {
     expect(malformed.status).toBe(500);
   });
 
-  it('answers 413 for a body over the 10 MB payload limit', async () => {
+  it("answers 413 for a body one byte over Lambda's 6 MB payload limit, and passes one of exactly 6 MB on", async () => {
+    // Prepare
+    const limit = 6 * 1024 * 1024;
+
     // Act
-    const res = await stack.fetch('/echo/1', { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 97) });
+    const over = await stack.fetch('/echo/plain', { method: 'POST', body: Buffer.alloc(limit + 1, 97) });
+    const atLimit = await stack.fetch('/echo/plain', { method: 'POST', body: Buffer.alloc(limit, 97) });
 
     // Assess
-    expect(res.status).toBe(413);
+    expect(over.status).toBe(413);
+    expect(atLimit.status).toBe(200);
+    expect(await atLimit.json()).toEqual({ hello: 'world' });
   });
 
   it('hands the function a context that counts down from its timeout', async () => {

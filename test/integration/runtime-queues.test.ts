@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedEvents } from '../helpers/fixtures/recorder.js';
 import { runtimeTestTopology } from '../helpers/fixtures/runtime-topology.js';
+import { messagesOnQueue } from '../helpers/queue-depth.js';
 import { startTestStack, type TestStack } from '../helpers/test-stack.js';
 
 let stack: TestStack;
@@ -17,20 +18,6 @@ const deliveriesOf = (marker: string): SQSRecord[] =>
 
 const body = (marker: string, behaviour: 'ok' | 'fail' | 'throw', n = 0): string =>
   JSON.stringify({ marker, behaviour, n });
-
-/** Messages still on a queue, visible or in flight. */
-const messagesOn = async (url: string): Promise<number> => {
-  const out = await stack.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
 
 const jobs = () => stack.resources.queues.jobs as NonNullable<TestStack['resources']['queues'][string]>;
 
@@ -66,7 +53,7 @@ describe('Offline runtime: queue consumers', () => {
       messageAttributes: { kind: { stringValue: 'test', dataType: 'String' } },
       attributes: { ApproximateReceiveCount: '1' },
     });
-    await expect.poll(() => messagesOn(jobs().url), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => messagesOnQueue(stack.sqs, jobs().url), { timeout: 5_000 }).toBe(0);
   });
 
   it('passes FIFO attributes (group, deduplication id, sequence number) from a FIFO queue', async () => {

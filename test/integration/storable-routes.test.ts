@@ -7,6 +7,7 @@ import {
   admin,
   postSignedWebhook,
 } from '../helpers/http-client.js';
+import { webhookEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
 /**
@@ -36,13 +37,7 @@ const rawGet = async (path: string): Promise<{ status: number; text: string }> =
 };
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    env: {
-      CRM_WEBHOOK_SECRET: TEST_CRM_SECRET,
-      INVENTORY_WEBHOOK_SECRET: TEST_INVENTORY_SECRET,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    },
-  });
+  stack = await startTestStack({ env: webhookEnv() });
 });
 
 afterAll(async () => {

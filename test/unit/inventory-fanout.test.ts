@@ -134,6 +134,16 @@ describe('Function: stockMessages()', () => {
     expect(erp?.context).toMatchObject({ system: 'erp', sku: 'SKU-1', warehouse: 'WH-1', quantity: 8, version: 7 });
   });
 
+  it('logs two sku and warehouse pairs that differ only around an @ under different subjects', () => {
+    // Act: '@' may appear in both a sku and a warehouse.
+    const [first] = stockMessages({ ...CHANGE, sku: 'A@B', warehouse: 'C' });
+    const [second] = stockMessages({ ...CHANGE, sku: 'A', warehouse: 'B@C' });
+
+    // Assess
+    expect(first?.context?.record_id).not.toBe(second?.context?.record_id);
+    expect([first?.context?.record_id, second?.context?.record_id]).toEqual(['A@B~C', 'A~B@C']);
+  });
+
   it('encodes skus in paths', () => {
     // Act
     const [erp] = stockMessages({ ...CHANGE, sku: 'A+B:1' });

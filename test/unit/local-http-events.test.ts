@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readBatchResponse } from '../../local/batch-response.js';
 import { encodeBody } from '../../local/http-events.js';
 import { toHttpResponse } from '../../local/http-results.js';
-import { streamFailureRecord, toLambdaStreamRecord } from '../../local/stream-records.js';
+import { toLambdaStreamRecord } from '../../functions/kernel/aws/stream-event-records.js';
+import { streamFailureRecord } from '../../local/stream-records.js';
 import {
   anAuthorizerEvent,
   anHttpApiEvent,

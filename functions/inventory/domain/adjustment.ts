@@ -47,6 +47,17 @@ const code = (max: number) =>
 const MAX_QUANTITY = 1e12;
 
 /**
+ * The most one stock level may hold: 10^15. Each adjustment is bounded
+ * ({@link MAX_QUANTITY}) but a running total is not, and about 9,000
+ * maximal receipts would pass 2^53 (about 9.007 * 10^15), past which the
+ * stock is read back into a JavaScript number inexactly. 10^15 leaves room
+ * for a total plus one maximal adjustment (what a refusal reports as
+ * attempted) to stay exact, and is still a thousand maximal receipts: no
+ * real warehouse reaches it, only a runaway sender.
+ */
+const MAX_STOCK_QUANTITY = 1e15;
+
+/**
  * The webhook body. Unknown fields are ignored; `reason` and `reference`
  * are free text kept on the transaction.
  *
@@ -95,4 +106,4 @@ const quantityAfter = (before: number, type: AdjustmentType, quantity: number): 
   }
 };
 
-export { inventoryAdjustment, adjustmentKind, quantityAfter };
+export { inventoryAdjustment, adjustmentKind, quantityAfter, MAX_STOCK_QUANTITY };

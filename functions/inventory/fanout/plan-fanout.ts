@@ -85,15 +85,28 @@ const newStockVersionOf = (record: DynamoDBRecord): StockItem | undefined => {
 const targetKey = (target: string, change: StockChange): string =>
   `inventory#${target}#${change.sku}#${change.warehouse}`;
 
+/**
+ * The sync-log subject of a sku in a warehouse, `SKU-1~WH-1`: the id its
+ * delivery attempts are logged under. Joined by `~`, a character neither a
+ * sku nor a warehouse may hold (`domain/adjustment.ts`), so two pairs never
+ * share a history (under `@`, which both may hold, `A@B` in `C` and `A` in
+ * `B@C` did), and no record id holds it either. `GET /admin/events`
+ * accepts it (`kernel/sync-log/sync-log-subject.ts`).
+ *
+ * @example
+ * stockSubject('SKU-1', 'WH-1'); // 'SKU-1~WH-1'
+ */
+const stockSubject = (sku: string, warehouse: string): string => `${sku}~${warehouse}`;
+
 const contextOf = (change: StockChange, system: string, extra: Record<string, string> = {}) => ({
   system,
   sku: change.sku,
   warehouse: change.warehouse,
   quantity: change.after,
   version: change.version,
-  // The sync log files delivery attempts under record_id; '@' is allowed in its ids, '#' is not.
+  // The sync log files delivery attempts under record_id.
   record_type: 'inventory',
-  record_id: `${change.sku}@${change.warehouse}`,
+  record_id: stockSubject(change.sku, change.warehouse),
   ...extra,
 });
 
@@ -203,4 +216,13 @@ const supersededInBatch = (change: StockChange, system: string, newest: Readonly
 /** Only a fall can raise an alert, so only then is the product worth reading. */
 const mayAlert = (change: StockChange): boolean => change.after < change.before;
 
-export { stockChangeOf, newStockVersionOf, stockMessages, alertMessages, mayAlert, newestVersions, supersededInBatch };
+export {
+  stockChangeOf,
+  newStockVersionOf,
+  stockMessages,
+  stockSubject,
+  alertMessages,
+  mayAlert,
+  newestVersions,
+  supersededInBatch,
+};

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, itemOfFailure } from '../../kernel/aws/condition-failure.js';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
-import { type InventoryAdjustment, adjustmentKind } from '../domain/adjustment.js';
+import { type InventoryAdjustment, MAX_STOCK_QUANTITY, adjustmentKind, quantityAfter } from '../domain/adjustment.js';
 import { STOCK_SK, type StockItem, stockKey } from '../domain/stock.js';
 import { getStock } from './stock-reads.js';
 
@@ -13,6 +13,8 @@ export type StockChangeOutcome =
   | { readonly kind: 'applied'; readonly stock: StockItem }
   /** Refused: the result would be negative; nothing was written. */
   | { readonly kind: 'negative'; readonly currentQuantity: number }
+  /** Refused: the result would pass {@link MAX_STOCK_QUANTITY}; nothing was written. */
+  | { readonly kind: 'too-large'; readonly currentQuantity: number }
   /** This delivery is the last one applied to the item already (an SDK retry of our own update). */
   | { readonly kind: 'already-applied'; readonly stock: StockItem };
 
@@ -24,6 +26,10 @@ export type StockChangeOutcome =
  * - subtract: the same with `- q`, under `quantity_on_hand >= q` (a missing
  *   item counts as 0, so any positive shipment from it is refused)
  * - set: `quantity_on_hand = q`
+ * - a total stays at most {@link MAX_STOCK_QUANTITY}: an add is also under
+ *   `quantity_on_hand <= max - q` (a condition cannot add, so the headroom
+ *   is computed here; a missing item counts as 0, and q alone is far below
+ *   the bound); a set or a subtract cannot pass it
  *
  * The same expression copies the old quantity into `last_quantity_before`
  * (the right-hand side of SET reads the item as it was), so with
@@ -54,6 +60,7 @@ const applyStockChange = async (
   const newQuantity = kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
   const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id OR #source <> :source)'];
   if (kind === 'subtract' && adjustment.quantity > 0) conditions.push('#qty >= :q');
+  if (kind === 'add') conditions.push('(attribute_not_exists(#qty) OR #qty <= :headroom)');
   try {
     const out = await dynamo().send(
       new UpdateCommand({
@@ -99,6 +106,7 @@ const applyStockChange = async (
           ':id': deliveryId,
           ':sku': adjustment.sku,
           ':warehouse': adjustment.warehouse,
+          ...(kind === 'add' ? { ':headroom': MAX_STOCK_QUANTITY - adjustment.quantity } : {}),
           ...(adjustment.reason === undefined ? {} : { ':reason': adjustment.reason }),
           ...(adjustment.reference === undefined ? {} : { ':reference': adjustment.reference }),
         },
@@ -113,7 +121,9 @@ const applyStockChange = async (
     if (old?.last_delivery_id === deliveryId && old.last_adjustment_source === adjustment.source) {
       return { kind: 'already-applied', stock: old };
     }
-    return { kind: 'negative', currentQuantity: old?.quantity_on_hand ?? 0 };
+    const currentQuantity = old?.quantity_on_hand ?? 0;
+    const { after } = quantityAfter(currentQuantity, adjustment.type, adjustment.quantity);
+    return { kind: after > MAX_STOCK_QUANTITY ? 'too-large' : 'negative', currentQuantity };
   }
 };
 

@@ -1,7 +1,7 @@
 import { HttpError } from '../../kernel/http/responses.js';
 import { type ClaimInfo, EffectCommittedError } from '../../kernel/idempotency/idempotency.js';
 import { logger } from '../../kernel/observability.js';
-import { type InventoryAdjustment, quantityAfter } from '../domain/adjustment.js';
+import { type InventoryAdjustment, MAX_STOCK_QUANTITY, quantityAfter } from '../domain/adjustment.js';
 import { type StockItem, transactionOf } from '../domain/stock.js';
 import { findTransactionByDelivery } from '../store/stock-reads.js';
 import { applyStockChange } from '../store/stock-updates.js';
@@ -91,6 +91,16 @@ const applyAdjustment = async (
       throw new HttpError(400, 'Inventory cannot be negative', {
         current_qty: outcome.currentQuantity,
         attempted_qty: attempted,
+      });
+    }
+    case 'too-large': {
+      // Answered as a refused negative result is, and naming the field to change as a schema refusal does.
+      const attempted = quantityAfter(outcome.currentQuantity, adjustment.type, adjustment.quantity).after;
+      const message = `would take the stock to ${attempted}, above the most one stock level holds (${MAX_STOCK_QUANTITY})`;
+      throw new HttpError(400, `Invalid body: quantity: ${message}`, {
+        current_qty: outcome.currentQuantity,
+        attempted_qty: attempted,
+        issues: [{ path: 'quantity', message }],
       });
     }
     case 'already-applied':

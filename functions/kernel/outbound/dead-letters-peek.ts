@@ -40,6 +40,32 @@ interface Peek {
   readonly truncated: boolean;
 }
 
+/**
+ * Receives up to `max` (at most 10) messages of a DLQ with every attribute
+ * (the `failure_*` cause, the FIFO message group), hidden for
+ * {@link PEEK_VISIBILITY_SECONDS}: long enough to look at them or to move
+ * them, short enough that a caller that dies leaves them hidden only
+ * briefly. Both a look and a redrive receive this way.
+ *
+ * @example
+ * const batch = await receiveDeadLetters(deadLetterQueueUrl('outbound'), 10);
+ */
+const receiveDeadLetters = async (url: string, max: number): Promise<Message[]> => {
+  const out = await sqs().send(
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: max,
+      // A long poll, however short: a short poll samples only some of SQS's servers and may answer
+      // empty while messages wait, which would end a look or a redrive early.
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
+      MessageAttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return out.Messages ?? [];
+};
+
 /** Makes received messages visible again now, ten to a call. Failures only delay them by the peek timeout. */
 const release = async (url: string, messages: readonly Message[]): Promise<void> => {
   for (let start = 0; start < messages.length; start += 10) {
@@ -99,19 +125,7 @@ const peekDeadLetters = async (queue: string, cap: number = PEEK_CAP): Promise<P
   let truncated = false;
   try {
     while (seen.size < cap) {
-      const out = await sqs().send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: Math.min(10, cap - seen.size),
-          // A long poll, however short: a short poll samples only some of SQS's servers and may answer
-          // empty while messages wait, which would end the look early.
-          WaitTimeSeconds: 1,
-          VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
-          MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      const batch = out.Messages ?? [];
+      const batch = await receiveDeadLetters(url, Math.min(10, cap - seen.size));
       if (batch.length === 0) break;
       for (const message of batch) seen.set(message.MessageId ?? String(seen.size), message);
       if (seen.size >= cap) truncated = true;
@@ -122,5 +136,12 @@ const peekDeadLetters = async (queue: string, cap: number = PEEK_CAP): Promise<P
   return { messages: [...seen.values()], total: await deadLetterCount(queue), truncated };
 };
 
-export { peekDeadLetters, deadLetterCount, release as releaseDeadLetters, PEEK_CAP, PEEK_VISIBILITY_SECONDS };
+export {
+  peekDeadLetters,
+  deadLetterCount,
+  receiveDeadLetters,
+  release as releaseDeadLetters,
+  PEEK_CAP,
+  PEEK_VISIBILITY_SECONDS,
+};
 export type { Peek };

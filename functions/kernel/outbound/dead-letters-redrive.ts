@@ -2,14 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
   type Message,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import { deadLetterQueueUrl, queueUrl } from '../aws/resource-names.js';
 import { sqs } from '../aws/sqs-client.js';
 import { logger } from '../observability.js';
-import { deadLetterCount, PEEK_VISIBILITY_SECONDS, releaseDeadLetters } from './dead-letters-peek.js';
+import { deadLetterCount, receiveDeadLetters, releaseDeadLetters } from './dead-letters-peek.js';
 
 /**
  * Moves dead letters back to their queue, all of them or those a predicate
@@ -118,18 +117,8 @@ const redriveDeadLetters = async (
         truncated = true;
         break;
       }
-      const out = await sqs().send(
-        new ReceiveMessageCommand({
-          QueueUrl: dlqUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 1,
-          // Long enough to send and delete; the ones not picked are released at the end.
-          VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
-          MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      const batch = out.Messages ?? [];
+      // Hidden long enough to send and delete; the ones not picked are released at the end.
+      const batch = await receiveDeadLetters(dlqUrl, 10);
       if (batch.length === 0) break;
       const picked: Message[] = [];
       for (const message of batch) {

@@ -5,6 +5,7 @@ import { writeLocalRecord } from '../../kernel/records/local-writes.js';
 import { recordId, recordType } from '../../kernel/records/record.js';
 import { findByExternalId, getRecord } from '../../kernel/records/record-reads.js';
 import { listSyncEvents } from '../../kernel/sync-log/list-sync-events.js';
+import { syncLogSubject } from '../../kernel/sync-log/sync-log-subject.js';
 import * as z from '../../kernel/validation.js';
 import { readJsonBody } from '../../kernel/http/json-body.js';
 import type { AdminRoutes } from './admin-route.js';
@@ -18,7 +19,7 @@ const required = z.string().check(z.minLength(1, 'is required'));
 const typePath = z.object({ type: recordType });
 const recordPath = z.object({ type: recordType, id: recordId });
 const lookupQuery = z.object({ source: required, external_id: required });
-const eventsQuery = z.object({ record_id: recordId });
+const eventsQuery = z.object({ record_id: syncLogSubject });
 const recordBody = z.record(z.string(), z.unknown());
 
 const recordRoutes: AdminRoutes = {

@@ -5,7 +5,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { compareSequenceNumbers } from './failure-record.js';
-import { streams } from './streams-client.js';
+import { streams } from '../../kernel/aws/streams-client.js';
 
 /**
  * Re-reads a failed batch's records from the stream: an iterator AT the

@@ -4,7 +4,7 @@ import { matchesFilters, type FilterPattern } from '../../kernel/wiring/filter-p
 import type { StreamConsumerCatalogueEntry } from '../../kernel/wiring/stream-consumers.js';
 import { functionNameOfArn, type StreamFailureRecord } from './failure-record.js';
 import { RecordsGone } from './read-batch.js';
-import { toLambdaStreamRecord } from './stream-event.js';
+import { toLambdaStreamRecord } from '../../kernel/aws/stream-event-records.js';
 
 /**
  * Replays one failed stream batch: re-read its records from the stream,

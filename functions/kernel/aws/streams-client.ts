@@ -1,10 +1,10 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { onReset } from '../../kernel/aws/client-cache.js';
+import { onReset } from './client-cache.js';
 
 /**
  * The DynamoDB Streams client, created on first use
- * (`AWS_ENDPOINT_URL_DYNAMODB_STREAMS` offline, DynamoDB Local's port); only
- * the stream-failure replayer reads streams itself.
+ * (`AWS_ENDPOINT_URL_DYNAMODB_STREAMS` offline, DynamoDB Local's port); see
+ * `dynamo-client.ts`. Only the stream-failure replayer reads streams itself.
  */
 let client: DynamoDBStreamsClient | undefined;
 onReset(() => {
