@@ -129,14 +129,21 @@ const main = async (): Promise<void> => {
     ...(values.integration ? { integration: values.integration } : {}),
     ...(values.id ? { message_ids: values.id } : {}),
   };
-  // Each call moves at most a capped number; go on while a call moved some and says more may remain.
+  // Each call moves at most a capped number; go on while a call moved some and says more may remain,
+  // with the first call's cut-off, so a message that failed again meanwhile is not sent again.
   let redriven = 0;
+  let before: string | undefined;
   for (;;) {
-    const result = (await call(base, token, 'POST', '/admin/dlq/redrive', body)) as {
+    const result = (await call(base, token, 'POST', '/admin/dlq/redrive', {
+      ...body,
+      ...(before ? { before } : {}),
+    })) as {
       redriven: number;
       remaining: number;
       truncated: boolean;
+      before: string;
     };
+    before = result.before;
     redriven += result.redriven;
     if (!result.truncated || result.redriven === 0) {
       process.stdout.write(`redriven: ${redriven}, remaining in the DLQ: ${result.remaining}\n`);

@@ -212,6 +212,40 @@ describe('GET /admin/dlq and POST /admin/dlq/redrive', () => {
     expect(await listedIds('?integration=crm')).not.toContain(body.id);
   }, 60_000);
 
+  it('sends a message the CRM still refuses once per redrive, not again when it comes back to the DLQ meanwhile', async () => {
+    // Prepare
+    const id = `c-${randomUUID().slice(0, 8)}`;
+    const body = outboundBody('crm', id);
+    crm.setResponder((r) =>
+      pushesTo(id)(r) ? { status: 422, body: { error: 'email is invalid' } } : { status: 200, body: {} },
+    );
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.resources.queues.outbound?.url,
+        MessageBody: JSON.stringify(body),
+        MessageGroupId: body.group,
+        MessageDeduplicationId: randomUUID(),
+      }),
+    );
+    await expect.poll(() => listedIds('?integration=crm'), { timeout: 20_000, interval: 500 }).toContain(body.id);
+
+    // Act
+    const redrive = await admin<{ redriven: number; before: string }>(stack.url, 'POST', '/admin/dlq/redrive', {
+      message_ids: [body.id],
+    });
+    await expect.poll(() => listedIds('?integration=crm'), { timeout: 20_000, interval: 500 }).toContain(body.id);
+    const again = await admin<{ redriven: number }>(stack.url, 'POST', '/admin/dlq/redrive', {
+      message_ids: [body.id],
+      before: redrive.body.before,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    // Assess
+    expect(redrive.body.redriven).toBe(1);
+    expect(again.body.redriven).toBe(0);
+    expect(crm.requests.filter(pushesTo(id))).toHaveLength(2);
+  }, 60_000);
+
   it.each([
     ['an unknown integration', { integration: 'crn' }, 'integration'],
     ['an empty id list', { message_ids: [] }, 'message_ids'],

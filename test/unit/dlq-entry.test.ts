@@ -126,6 +126,10 @@ describe('Dead letters: describing what a DLQ holds', () => {
       { kind: 'rejected', status: 404, attempts: 1, reason: 'not\n  found' },
       'rejected: HTTP 404 after 1 attempt: not found',
     ],
+    [
+      { kind: 'rejected', status: 422, attempts: 1, reason: 'HTTP 422: {"error":"email is invalid"}' },
+      'rejected: HTTP 422 after 1 attempt: {"error":"email is invalid"}',
+    ],
   ])('summarises the cause %j in one line', (cause, summary) => {
     // Act / Assess
     expect(causeSummary(cause)).toBe(summary);

@@ -126,7 +126,12 @@ const causeSummary = (cause: {
     cause.status === undefined ? '' : typeof cause.status === 'number' ? ` HTTP ${cause.status}` : ` ${cause.status}`;
   const attempts = cause.attempts === undefined ? '' : ` after ${plural(cause.attempts, 'attempt')}`;
   let line = `${cause.kind}:${status}${attempts}`;
-  if (cause.reason) line += `${status || attempts ? ':' : ''} ${cause.reason.replace(/\s+/g, ' ').slice(0, 200)}`;
+  // The dispatcher's reason starts with the status it already names (`HTTP 422: {...}`): say it once.
+  const reason = cause.reason
+    ?.replace(/^HTTP \d{3}:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+  if (reason) line += `${status || attempts ? ':' : ''} ${reason}`;
   return line;
 };
 

@@ -33,6 +33,11 @@ import { deadLetterCount, receiveDeadLetters, releaseDeadLetters } from './dead-
  * Each call moves at most {@link REDRIVE_CAP} messages, so it fits in the
  * admin API's time; the answer says how many remain and the caller calls
  * again (`npm run redrive` does).
+ *
+ * Only messages that entered the DLQ before `before` (the first call's
+ * start) are moved. A message the vendor still refuses comes back to the
+ * DLQ within milliseconds, as a new message; without the cut-off the same
+ * redrive would pick it up again, and again, calling the vendor in a loop.
  */
 const REDRIVE_CAP = 100;
 
@@ -42,7 +47,12 @@ interface RedriveResult {
   readonly remaining: number;
   /** Whether the cap stopped this call while picked messages may remain. */
   readonly truncated: boolean;
+  /** The cut-off used (ISO): pass it to the next call, so a message that failed again is not moved again. */
+  readonly before: string;
 }
+
+/** When the message entered this queue (SQS's `SentTimestamp`, ms); messages without it count as old. */
+const enteredAt = (message: Message): number => Number(message.Attributes?.SentTimestamp ?? 0);
 
 const isFifo = (url: string): boolean => url.endsWith('.fifo');
 
@@ -105,8 +115,10 @@ const moveBatch = async (queue: string, dlqUrl: string, picked: readonly Message
 const redriveDeadLetters = async (
   queue: string,
   pick: (message: Message) => boolean,
-  cap: number = REDRIVE_CAP,
+  options: { readonly before?: Date; readonly cap?: number } = {},
 ): Promise<RedriveResult> => {
+  const before = options.before ?? new Date();
+  const cap = options.cap ?? REDRIVE_CAP;
   const dlqUrl = deadLetterQueueUrl(queue);
   const skipped: Message[] = [];
   let redriven = 0;
@@ -122,8 +134,9 @@ const redriveDeadLetters = async (
       if (batch.length === 0) break;
       const picked: Message[] = [];
       for (const message of batch) {
-        if (pick(message) && redriven + picked.length < cap) picked.push(message);
-        else skipped.push(message);
+        if (enteredAt(message) < before.getTime() && pick(message) && redriven + picked.length < cap) {
+          picked.push(message);
+        } else skipped.push(message);
       }
       redriven += await moveBatch(queue, dlqUrl, picked);
     }
@@ -131,7 +144,7 @@ const redriveDeadLetters = async (
     await releaseDeadLetters(dlqUrl, skipped);
   }
   logger.info('dead letters redriven', { queue, redriven, skipped: skipped.length });
-  return { redriven, remaining: await deadLetterCount(queue), truncated };
+  return { redriven, remaining: await deadLetterCount(queue), truncated, before: before.toISOString() };
 };
 
 export { redriveDeadLetters, REDRIVE_CAP };

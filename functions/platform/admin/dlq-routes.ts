@@ -48,6 +48,8 @@ const listQuery = z.object({
 
 const redriveBody = z.strictObject({
   queue: z._default(queue, 'outbound'),
+  // The first call's cut-off, on the calls that follow it (see redriveDeadLetters).
+  before: z.optional(z.iso.datetime({ offset: true })),
   integration: z.optional(integration),
   message_ids: z.optional(
     z
@@ -121,8 +123,10 @@ const dlqRoutes: AdminRoutes = {
       ...(body.integration ? { integration: body.integration } : {}),
       ...(body.message_ids ? { messageIds: body.message_ids } : {}),
     };
-    const result = await redriveDeadLetters(body.queue, (message) =>
-      matchesDeadLetterFilter(describeDeadLetter(message, body.queue), filter),
+    const result = await redriveDeadLetters(
+      body.queue,
+      (message) => matchesDeadLetterFilter(describeDeadLetter(message, body.queue), filter),
+      body.before ? { before: new Date(body.before) } : {},
     );
     logger.info('dead letters redriven by an operator', { queue: body.queue, ...filter, ...result });
     return json(200, result);
