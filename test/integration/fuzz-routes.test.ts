@@ -23,7 +23,16 @@ import { type TestStack, startTestStack } from '../helpers/test-stack.js';
  */
 let stack: TestStack;
 
-const RUNS = { crm: 100, inventory: 80, records: 60, settings: 40, resolve: 40, health: 15 } as const;
+const RUNS = {
+  crm: 100,
+  inventory: 80,
+  records: 60,
+  settings: 40,
+  resolve: 40,
+  redrive: 30,
+  scheduleRun: 20,
+  health: 15,
+} as const;
 
 /** Status classes seen per route, for the closing log. */
 const seen: Record<string, Record<string, number>> = {};
@@ -272,6 +281,13 @@ const resolvePaths = [
   ['record_version'],
 ] as const;
 
+const redriveValid = fc.oneof(
+  fc.record({ integration: fc.constantFrom('crm', 'erp', 'slack') }),
+  fc.record({ message_ids: fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ queue: fc.constantFrom('outbound', 'streamFailures'), before: fc.constant('2026-01-01T00:00:00Z') }),
+);
+const redrivePaths = [[], ['integration'], ['message_ids'], ['message_ids', '0'], ['queue'], ['before']] as const;
+
 beforeAll(async () => {
   stack = await startTestStack({ env: webhookEnv() });
 });
@@ -377,6 +393,44 @@ describe('fuzzing the routes that write: no 5xx, no trace, no write from a refus
         );
       }),
       { numRuns: RUNS.resolve },
+    );
+  });
+
+  it(`POST /admin/dlq/redrive (${RUNS.redrive} runs)`, { timeout: 120_000 }, async () => {
+    let before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(mutatedText(redriveValid, redrivePaths), adminAuth, async (body, auth) => {
+        before = await check(
+          'POST /admin/dlq/redrive',
+          '/admin/dlq/redrive',
+          { method: 'POST', headers: adminHeaders(auth), body },
+          before,
+        );
+      }),
+      { numRuns: RUNS.redrive },
+    );
+  });
+
+  it(`POST /admin/schedules/{name}/run (${RUNS.scheduleRun} runs)`, { timeout: 120_000 }, async () => {
+    let before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant('conflict-resolver-nope'),
+          fc.string({ unit: 'grapheme', maxLength: 80 }),
+          fc.string({ unit: 'grapheme-ascii', minLength: 65, maxLength: 200 }),
+        ),
+        adminAuth,
+        async (name, auth) => {
+          before = await check(
+            'POST /admin/schedules/{name}/run',
+            `/admin/schedules/${encodeURIComponent(name)}/run`,
+            { method: 'POST', headers: adminHeaders(auth), body: '' },
+            before,
+          );
+        },
+      ),
+      { numRuns: RUNS.scheduleRun },
     );
   });
 
