@@ -157,6 +157,24 @@ describe('GET /admin/dlq and POST /admin/dlq/redrive', () => {
     expect(await listedIds()).toEqual([`erp#contact#${erp}#v1`]);
   }, 40_000);
 
+  /** The fake CRM answers 422 to every push to `id` (and 200 to anything else). */
+  const refuseWith422 = (id: string): void =>
+    crm.setResponder((r) =>
+      pushesTo(id)(r) ? { status: 422, body: { error: 'email is invalid' } } : { status: 200, body: {} },
+    );
+
+  /** Puts an outbound message on the queue, as a producer would. */
+  const enqueue = async (body: ReturnType<typeof outboundBody>): Promise<void> => {
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.resources.queues.outbound?.url,
+        MessageBody: JSON.stringify(body),
+        MessageGroupId: body.group,
+        MessageDeduplicationId: randomUUID(),
+      }),
+    );
+  };
+
   it('redrives only the messages named by id', async () => {
     // Prepare
     const [picked, left] = [`c-${randomUUID().slice(0, 8)}`, `c-${randomUUID().slice(0, 8)}`];
@@ -177,19 +195,10 @@ describe('GET /admin/dlq and POST /admin/dlq/redrive', () => {
     // Prepare
     const id = `c-${randomUUID().slice(0, 8)}`;
     const body = outboundBody('crm', id);
-    crm.setResponder((r) =>
-      pushesTo(id)(r) ? { status: 422, body: { error: 'email is invalid' } } : { status: 200, body: {} },
-    );
+    refuseWith422(id);
 
     // Act
-    await stack.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: stack.resources.queues.outbound?.url,
-        MessageBody: JSON.stringify(body),
-        MessageGroupId: body.group,
-        MessageDeduplicationId: randomUUID(),
-      }),
-    );
+    await enqueue(body);
 
     // Assess
     await expect
@@ -216,17 +225,8 @@ describe('GET /admin/dlq and POST /admin/dlq/redrive', () => {
     // Prepare
     const id = `c-${randomUUID().slice(0, 8)}`;
     const body = outboundBody('crm', id);
-    crm.setResponder((r) =>
-      pushesTo(id)(r) ? { status: 422, body: { error: 'email is invalid' } } : { status: 200, body: {} },
-    );
-    await stack.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: stack.resources.queues.outbound?.url,
-        MessageBody: JSON.stringify(body),
-        MessageGroupId: body.group,
-        MessageDeduplicationId: randomUUID(),
-      }),
-    );
+    refuseWith422(id);
+    await enqueue(body);
     await expect.poll(() => listedIds('?integration=crm'), { timeout: 20_000, interval: 500 }).toContain(body.id);
 
     // Act
