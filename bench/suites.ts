@@ -4,6 +4,7 @@ import { conflictsSuite } from './suites/conflicts.js';
 import { crmInboundSuite } from './suites/crm-inbound.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
+import { monitorSuite } from './suites/monitor.js';
 import { webhookThroughputSuite } from './suites/webhook-throughput.js';
 
 /**
@@ -19,4 +20,5 @@ export const suites: readonly BenchSuite[] = [
   inventorySpreadSuite,
   crmInboundSuite,
   conflictsSuite,
+  monitorSuite,
 ];

@@ -16,6 +16,8 @@ const functions = {
       records: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
       syncLog: ['PutItem', 'Query'],
       conflicts: ['PutItem'],
+      // The health counters, for an attempt logged directly (a duplicate): kernel/sync-log/sync-counters.ts.
+      control: ['UpdateItem'],
     },
     integrations: ['crm'],
   },

@@ -48,6 +48,8 @@ const functions = {
       records: ['GetItem', 'PutItem', 'UpdateItem'],
       syncLog: ['PutItem'],
       idempotency: ['GetItem', 'UpdateItem'],
+      // The health counters, added to as each attempt is logged (kernel/sync-log/sync-counters.ts).
+      control: ['UpdateItem'],
     },
     queues: { outbound: 'consume' },
     // A permanent failure (or a spent failure budget) goes to the DLQ with its cause, sent by the dispatcher.
@@ -72,7 +74,8 @@ const functions = {
     entry: 'functions/platform/sync-log-writer/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { syncLog: ['PutItem'] },
+    // The log, and the health counters the sync monitor reads (one UpdateItem per integration and hour a batch touches).
+    tables: { syncLog: ['PutItem'], control: ['UpdateItem'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

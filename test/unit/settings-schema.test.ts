@@ -50,6 +50,7 @@ const cases: KeyCase[] = [
   { key: 'error_threshold_per_hour', fallback: 5, good: 0, bad: -1, named: 'error_threshold_per_hour' },
   { key: 'pending_conflicts_threshold', fallback: 100, good: 250, bad: '100', named: 'pending_conflicts_threshold' },
   { key: 'queue_depth_threshold', fallback: 1000, good: 5000, bad: 10_000_001, named: 'queue_depth_threshold' },
+  { key: 'alert_quiet_minutes', fallback: 30, good: 0, bad: 1441, named: 'alert_quiet_minutes' },
   {
     key: 'recipients',
     fallback: everyone,

@@ -112,6 +112,8 @@ const settingValues = {
   pending_conflicts_threshold: wholeNumber(0, 1_000_000),
   /** The sync monitor alerts when more messages than this wait on a queue. */
   queue_depth_threshold: wholeNumber(0, 10_000_000),
+  /** The sync monitor pages (PagerDuty) at most once in this many minutes, so a flapping status does not page on every turn. */
+  alert_quiet_minutes: wholeNumber(0, 1_440),
   /** Who receives which mails. */
   recipients: z.strictObject({
     sales: recipientList,
@@ -153,6 +155,7 @@ const settingsUpdateSchema = z.strictObject(
     error_threshold_per_hour: resettable(settingValues.error_threshold_per_hour),
     pending_conflicts_threshold: resettable(settingValues.pending_conflicts_threshold),
     queue_depth_threshold: resettable(settingValues.queue_depth_threshold),
+    alert_quiet_minutes: resettable(settingValues.alert_quiet_minutes),
     recipients: resettable(settingValues.recipients),
     carrier_tracking_urls: resettable(settingValues.carrier_tracking_urls),
     console_url: resettable(settingValues.console_url),
@@ -191,6 +194,7 @@ const DEFAULT_SETTINGS: Settings = {
   error_threshold_per_hour: 5,
   pending_conflicts_threshold: 100,
   queue_depth_threshold: 1000,
+  alert_quiet_minutes: 30,
   recipients: { sales: [], purchasing: [], data_admin: [], ops: [] },
   carrier_tracking_urls: {
     ups: 'https://www.ups.com/track?tracknum={tracking_number}',

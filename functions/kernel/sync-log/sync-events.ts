@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
+import { isConditionFailure } from '../aws/condition-failure.js';
 import { eventsKey } from './events-key.js';
+import { countSyncEvents } from './sync-counters.js';
 
 /**
  * The sync event log: one item per attempt to move a change in or out, kept
@@ -85,16 +87,30 @@ const syncLogItem = (recordType: string, recordId: string, carried: CarriedSyncE
   };
 };
 
-/** Writes one log item; writing the same item again (a redelivery) leaves one. */
-const putSyncLogItem = async (item: StoredSyncEvent): Promise<void> => {
-  await dynamo().send(new PutCommand({ TableName: tableName('syncLog'), Item: item }));
+/**
+ * Writes one log item; writing the same item again (a redelivery) leaves one.
+ *
+ * @returns whether the item is new: false when it was already there, so a
+ * redelivered stream record is not counted twice by the health counters.
+ */
+const putSyncLogItem = async (item: StoredSyncEvent): Promise<boolean> => {
+  try {
+    await dynamo().send(
+      new PutCommand({ TableName: tableName('syncLog'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 };
 
 /**
  * Appends one event directly, for an attempt that writes no record (a
  * duplicate delivery, an outbound call). Each attempt is its own item (a
  * random suffix keeps two attempts in the same millisecond apart), so
- * redeliveries show in the log.
+ * redeliveries show in the log. The attempt is added to the health
+ * counters too (`sync-counters.ts`): one more small write, in parallel.
  *
  * @example
  * await appendSyncEvent({ direction: 'inbound', source: 'crm', event: 'updated',
@@ -103,7 +119,8 @@ const putSyncLogItem = async (item: StoredSyncEvent): Promise<void> => {
 const appendSyncEvent = async (event: SyncEvent, now: Date = new Date()): Promise<StoredSyncEvent> => {
   const { record_type, record_id, ...rest } = event;
   const item = syncLogItem(record_type, record_id, carriedSyncEvent(rest, now));
-  await putSyncLogItem(item);
+  // The health counter is written alongside, not after: no added latency, and it never fails the append.
+  await Promise.all([putSyncLogItem(item), countSyncEvents([item])]);
   return item;
 };
 

@@ -1,5 +1,6 @@
 import { crmOutboundActions } from '../../crm/actions.js';
 import type { OutboundActions } from '../../kernel/outbound/action.js';
+import { monitorOutboundActions } from '../../monitor/actions.js';
 
 /**
  * Every tool's outbound actions in one registry, the only place that knows
@@ -18,6 +19,6 @@ const assemble = (...parts: readonly OutboundActions[]): OutboundActions => {
   return registry;
 };
 
-const outboundActions: OutboundActions = assemble(crmOutboundActions);
+const outboundActions: OutboundActions = assemble(crmOutboundActions, monitorOutboundActions);
 
 export { outboundActions };
