@@ -1,7 +1,9 @@
 import { conflictsTopology } from '../functions/conflicts/topology.js';
+import { consoleTopology } from '../functions/console/topology.js';
 import { crmTopology } from '../functions/crm/topology.js';
 import { inventoryTopology } from '../functions/inventory/topology.js';
 import { kernelTopology } from '../functions/kernel/topology.js';
+import { monitorTopology } from '../functions/monitor/topology.js';
 import { platformTopology } from '../functions/platform/topology.js';
 import type { Topology, TopologyFragment } from './topology-spec.js';
 
@@ -21,6 +23,8 @@ const fragments: readonly TopologyFragment[] = [
   crmTopology,
   inventoryTopology,
   conflictsTopology,
+  consoleTopology,
+  monitorTopology,
 ];
 
 /**
