@@ -10,6 +10,8 @@
  * - `reserveConcurrency=false`: no reserved concurrency for the public
  *   webhooks, for an account whose Lambda concurrency quota cannot spare
  *   it (Lambda keeps 100 unreserved; new accounts may start far below 1,000).
+ * - `alarmEmail`: an address the CloudWatch alarms (and their recoveries)
+ *   are mailed to; AWS asks it to confirm the subscription once.
  */
 import { App, Tags } from 'aws-cdk-lib';
 import { addNagChecks } from '../lib/nag.js';
@@ -28,9 +30,12 @@ const listFromContext = (key: string): string[] => {
   return [];
 };
 
+const alarmEmail = String(app.node.tryGetContext('alarmEmail') ?? '').trim();
+
 new SyncToolsStack(app, 'SyncTools', {
   mailIdentities: listFromContext('mailIdentities'),
   reserveConcurrency: String(app.node.tryGetContext('reserveConcurrency') ?? 'true') !== 'false',
+  ...(alarmEmail ? { alarmEmail } : {}),
 });
 
 // Every resource says what it belongs to, for cost reports and the console.

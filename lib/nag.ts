@@ -68,6 +68,16 @@ export const acknowledgeNagFindings = (stack: SyncToolsStack): void => {
     );
   }
 
+  if (stack.monitoring.emailSubscription) {
+    acknowledge(
+      stack.monitoring.emailSubscription,
+      'Serverless-SNSRedrivePolicy',
+      'The alarm mail subscription: a notification SNS could not deliver after its retries would sit unread in a ' +
+        'DLQ nobody watches. The alarm itself stays in its state in CloudWatch and on the dashboard, and its OK ' +
+        'notification follows on recovery, so a lost mail loses no information.',
+    );
+  }
+
   for (const mapping of stack.queueEventSourceMappings) {
     acknowledge(
       mapping,

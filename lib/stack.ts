@@ -11,6 +11,7 @@ import { SCHEDULES_ENV, type ScheduleCatalogueEntry, scheduleDetail } from '../f
 import { IntegrationSecret } from './constructs/integration-secret.js';
 import { SyncFunction } from './constructs/sync-function.js';
 import { SyncHttpApi } from './constructs/sync-http-api.js';
+import { SyncMonitoring } from './constructs/sync-monitoring.js';
 import { SyncQueue } from './constructs/sync-queue.js';
 import { SyncTable } from './constructs/sync-table.js';
 import { assertDeployable } from './check-topology.js';
@@ -40,6 +41,12 @@ export interface SyncToolsStackProps extends StackProps {
    * @default true
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Address the CloudWatch alarms mail (`-c alarmEmail=ops@example.com`);
+   * AWS asks it to confirm once. Without it the alarm topic has no
+   * subscription. @default none
+   */
+  readonly alarmEmail?: string;
 }
 
 /** How often EventBridge retries a schedule whose target cannot be invoked, before its DLQ. */
@@ -71,9 +78,11 @@ export class SyncToolsStack extends Stack {
   public readonly scheduleFailures?: sqs.Queue;
   /** The SQS event source mappings, which cannot have an on-failure destination. */
   public readonly queueEventSourceMappings: readonly IConstruct[];
+  /** The alarms, their topic and the dashboard, built from the topology. */
+  public readonly monitoring: SyncMonitoring;
 
   public constructor(scope: Construct, id: string, props: SyncToolsStackProps = {}) {
-    const { topology: given, mailIdentities, logRetention, reserveConcurrency, ...stackProps } = props;
+    const { topology: given, mailIdentities, logRetention, reserveConcurrency, alarmEmail, ...stackProps } = props;
     super(scope, id, {
       description: 'sync-tools: keeps business records in step with CRM, ERP, shop, POS, warehouse and HR systems.',
       ...stackProps,
@@ -249,6 +258,18 @@ export class SyncToolsStack extends Stack {
         );
       }
     }
+
+    this.monitoring = new SyncMonitoring(this, 'Monitoring', {
+      queues: this.queues,
+      consumedQueues: topology.queueConsumers.map((consumer) => consumer.queue),
+      ...(this.scheduleFailures
+        ? { otherDeadLetterQueues: new Map([['scheduleFailures', this.scheduleFailures]]) }
+        : {}),
+      functions: this.functions,
+      streamConsumers: topology.streamConsumers.map((consumer) => consumer.function),
+      api: this.api,
+      ...(alarmEmail ? { alarmEmail } : {}),
+    });
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,

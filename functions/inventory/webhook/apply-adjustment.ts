@@ -1,5 +1,6 @@
 import { HttpError } from '../../kernel/http/responses.js';
 import { type ClaimInfo, EffectCommittedError } from '../../kernel/idempotency/idempotency.js';
+import { countForIntegration } from '../../kernel/integration-metric.js';
 import { logger } from '../../kernel/observability.js';
 import { type InventoryAdjustment, MAX_STOCK_QUANTITY, quantityAfter } from '../domain/adjustment.js';
 import { type StockItem, transactionOf } from '../domain/stock.js';
@@ -121,6 +122,7 @@ const applyAdjustment = async (
         quantity_after: outcome.stock.quantity_on_hand,
         version: outcome.stock.version,
       });
+      countForIntegration('Inbound_synced', adjustment.source);
       return resultOf(sku, warehouse, outcome.stock.quantity_on_hand);
   }
 };

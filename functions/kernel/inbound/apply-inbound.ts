@@ -1,4 +1,5 @@
 import { conflictIdFor } from '../conflicts/conflict-id.js';
+import { countForIntegration } from '../integration-metric.js';
 import { logger } from '../observability.js';
 import { type RecordsItem, type StoredRecord, localIdFor } from '../records/record.js';
 import { type CarriedSyncEvent, carriedSyncEvent } from '../sync-log/sync-events.js';
@@ -180,6 +181,9 @@ const logHandled = (change: InboundChange, decision: InboundDecision['kind'], re
     decision,
     outcome: result.status,
   });
+  // Changes in per integration, whatever became of them, and the conflicts they opened.
+  countForIntegration(`Inbound_${result.status}`, change.source);
+  if (result.status === 'conflict') countForIntegration('Conflict_opened', change.source);
 };
 
 const carriesFields = (change: InboundChange): boolean =>

@@ -1,5 +1,4 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { loadIntegration } from '../../kernel/config/secrets.js';
 import { outboundMessage, type OutboundMessage } from '../../kernel/outbound/message.js';
@@ -9,7 +8,9 @@ import { type DeadLetterMessage, sendToDeadLetter } from '../../kernel/outbound/
 import type { DeadLetterCause, DeadLetterKind } from '../../kernel/outbound/dead-letter-cause.js';
 import { type FailureCounts, countFailure } from '../../kernel/outbound/failure-counts.js';
 import { sendMail } from '../../kernel/outbound/mailer.js';
-import { logger, metrics } from '../../kernel/observability.js';
+import { countForIntegration } from '../../kernel/integration-metric.js';
+import { logger } from '../../kernel/observability.js';
+import { integrationNames } from '../../kernel/wiring/integrations.js';
 import { sqs } from '../../kernel/aws/sqs-client.js';
 import { queueUrl } from '../../kernel/aws/resource-names.js';
 import { type SyncEvent, appendSyncEvent } from '../../kernel/sync-log/sync-events.js';
@@ -76,6 +77,9 @@ const describe = (message: OutboundMessage): string =>
     ? `MAIL ${message.request.subject}`
     : `${message.request.method} ${message.request.path || '/'}`;
 
+/** The integrations that carry alerts to people: a delivery to one of them counts as an `Alert_sent`. */
+const ALERT_CHANNELS: ReadonlySet<string> = new Set(['slack', 'pagerduty']);
+
 /** What one receive came to, for the log, the metrics and the sync log. */
 interface AttemptReport {
   /** `delivered`, `retry`, `rejected` (dead-lettered as permanent), `dead-lettered` (budget spent), `superseded`, `skipped`. */
@@ -108,7 +112,10 @@ const logAttempt = async (message: OutboundMessage, report: AttemptReport, ports
   else if (outcome === 'dead-lettered') logger.error('outbound call gave up; sent to the DLQ', fields);
   else if (outcome === 'retry') logger.warn('outbound call will be retried', fields);
   else logger.info('outbound call', fields);
-  metrics.addMetric(`Outbound_${outcome.replace('-', '_')}`, MetricUnit.Count, 1);
+  countForIntegration(`Outbound_${outcome.replace('-', '_')}`, message.request.integration);
+  if (outcome === 'delivered' && ALERT_CHANNELS.has(message.request.integration)) {
+    countForIntegration('Alert_sent', message.request.integration);
+  }
 
   await ports.appendSyncEvent({
     direction: 'outbound',
@@ -234,14 +241,19 @@ const dispatchRecord = async (record: SQSRecord, ports: DispatcherPorts): Promis
       error: error as Error,
       body: record.body.slice(0, 2000),
     });
-    metrics.addMetric('Outbound_malformed', MetricUnit.Count, 1);
     const { name, message: text } = error as Error;
+    const named = integrationIn(record.body);
+    // A dimension value from a malformed body is bounded to the known names: no metric per garbage string.
+    countForIntegration(
+      'Outbound_malformed',
+      (integrationNames as readonly string[]).includes(named) ? named : 'unknown',
+    );
     await deadLetter(record, ports, {
       kind: 'malformed',
       status: name,
       reason: text,
       attempts: 1,
-      integration: integrationIn(record.body),
+      integration: named,
     });
     return;
   }
