@@ -52,6 +52,7 @@ export const acknowledgeNagFindings = (stack: SyncToolsStack): void => {
       route,
       'AwsSolutions-APIG4',
       `${spec.method} ${spec.path} is public by design (auth 'public' in lib/topology.ts): /health reveals nothing, ` +
+        '/console serves a static page holding no data (what it shows comes from the admin API behind the authorizer), ' +
         'and a vendor webhook cannot send our bearer token, so its handler verifies the vendor signature ' +
         '(constant time, timestamp tolerance) before it reads the body.',
     );
