@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyResolution } from '../../functions/conflicts/store/apply-resolution.js';
 import { resolveRecord } from '../../functions/conflicts/resolver/resolve-record.js';
@@ -7,7 +6,8 @@ import { getConflict } from '../../functions/conflicts/store/conflict-reads.js';
 import { acknowledgePush } from '../../functions/kernel/records/outbound-writes.js';
 import { getRecord } from '../../functions/kernel/records/record-reads.js';
 import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
-import { TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { contactPath, crmConflicts, iso } from '../helpers/crm-conflicts.js';
+import { admin, eventually } from '../helpers/http-client.js';
 import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
@@ -23,59 +23,17 @@ import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 let stack: TestStack;
 let crm: FakeHttpServer;
 let slack: FakeHttpServer;
-/** CRM ids whose pushes the fake CRM refuses (503, retry in 1 s), holding them until the conflict is open. */
-const blocked = new Set<string>();
+const conflicts = crmConflicts(
+  () => stack,
+  () => crm,
+);
+const conflictOn = conflicts.open;
+const send = conflicts.send;
+const pathOf = contactPath;
 
 const ADMIN_MAIL = 'data-admin@example.com';
-const HOUR = 3_600_000;
-const crmId = (): string => `003${randomUUID().slice(0, 8)}`;
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-const send = (body: unknown, id?: string) =>
-  postSignedWebhook(`${stack.url}/webhooks/crm`, body, { secret: TEST_CRM_SECRET, ...(id ? { id } : {}) });
-
-const pathOf = (id: string): string => `/api/contacts/${id}`;
 const getContact = (id: string) => admin(stack.url, 'GET', `/admin/records/contact/${id}`);
 const setSettings = (settings: Record<string, unknown>) => admin(stack.url, 'PUT', '/admin/settings', settings);
-
-interface Scenario {
-  readonly crmId: string;
-  readonly recordId: string;
-  readonly conflictId: string;
-  readonly openedAt: number;
-}
-
-/**
- * A contact the CRM created (`firstName Ana, phone 111, title CTO`), edited
- * locally with `local` (our field names), then changed at the CRM with
- * `remote` (CRM field names) at `remoteAt`, while the local push is held.
- */
-const conflictOn = async (
-  local: Record<string, unknown>,
-  remote: Record<string, unknown>,
-  remoteAt: number = Date.now(),
-): Promise<Scenario> => {
-  const id = crmId();
-  const email = `${id}@example.com`;
-  blocked.add(id);
-  const created = await send({
-    event: 'created',
-    type: 'contact',
-    id,
-    timestamp: iso(Date.now() - 2 * HOUR),
-    data: { firstName: 'Ana', lastName: 'Lima', email, phone: '111', title: 'CTO' },
-  });
-  const recordId = String(created.body.record_id);
-  const record = await getContact(recordId);
-  await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, { ...(record.body.data as object), ...local });
-  // The local push reached the CRM (and was refused): it is in flight, held by the queue's retries.
-  await crm.waitFor((r) => r.method === 'PUT' && r.path === pathOf(id));
-  const answer = await send({ event: 'updated', type: 'contact', id, timestamp: iso(remoteAt), data: remote });
-  expect(answer.body).toMatchObject({ status: 'conflict' });
-  const openedAt = Date.now();
-  blocked.delete(id);
-  return { crmId: id, recordId, conflictId: String(answer.body.conflict_id), openedAt };
-};
 
 const runResolver = async () => {
   const result = await stack.triggerSchedule('conflict-resolver');
@@ -115,13 +73,7 @@ afterAll(async () => {
   await slack?.close();
 });
 
-beforeEach(() => {
-  crm.setResponder((request) =>
-    [...blocked].some((id) => request.path === pathOf(id))
-      ? { status: 503, headers: { 'retry-after': '1' }, body: {} }
-      : { status: 200, body: {} },
-  );
-});
+beforeEach(() => conflicts.holdPushesWhileOpening());
 
 describe('Conflict resolver: the rules', () => {
   it('lets a local change made well after the remote one win, and pushes it to the CRM', async () => {

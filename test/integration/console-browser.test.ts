@@ -6,7 +6,8 @@ import { getConflict } from '../../functions/conflicts/store/conflict-reads.js';
 import { topology } from '../../lib/topology.js';
 import { browserSkipReason, launchBrowser, type WatchedPage, watchedPage } from '../helpers/browser.js';
 import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
-import { TEST_ADMIN_TOKEN, TEST_CRM_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
+import { contactPath, crmConflicts } from '../helpers/crm-conflicts.js';
+import { TEST_ADMIN_TOKEN, admin, eventually } from '../helpers/http-client.js';
 import { fakeCrmEnv } from '../helpers/stack-env.js';
 import { type TestStack, startTestStack } from '../helpers/test-stack.js';
 
@@ -26,13 +27,12 @@ let crm: FakeHttpServer;
 let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
-/** CRM ids whose pushes the fake CRM refuses (503, retry in 1 s), holding them until the conflict is open. */
-const blocked = new Set<string>();
-
-const HOUR = 3_600_000;
-const iso = (ms: number): string => new Date(ms).toISOString();
-const pathOf = (id: string): string => `/api/contacts/${id}`;
-const send = (body: unknown) => postSignedWebhook(`${stack.url}/webhooks/crm`, body, { secret: TEST_CRM_SECRET });
+const conflicts = crmConflicts(
+  () => stack,
+  () => crm,
+);
+const conflictOn = conflicts.open;
+const pathOf = contactPath;
 
 /** Opens the console and signs in with the token typed into the form. */
 const signIn = async (token = TEST_ADMIN_TOKEN): Promise<void> => {
@@ -45,31 +45,6 @@ const openView = async (hash: string, heading: string | RegExp): Promise<void> =
   // A string, evaluated in the page: the tests are type-checked without the DOM library.
   await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-};
-
-/**
- * A contact the CRM created, edited locally (our field names) while its push
- * is held, then changed at the CRM (CRM field names): an open conflict, made
- * as production makes one.
- */
-const conflictOn = async (local: Record<string, unknown>, remote: Record<string, unknown>) => {
-  const id = `003${randomUUID().slice(0, 8)}`;
-  blocked.add(id);
-  const created = await send({
-    event: 'created',
-    type: 'contact',
-    id,
-    timestamp: iso(Date.now() - 2 * HOUR),
-    data: { firstName: 'Ana', lastName: 'Lima', email: `${id}@example.com`, phone: '111', title: 'CTO' },
-  });
-  const recordId = String(created.body.record_id);
-  const record = await admin(stack.url, 'GET', `/admin/records/contact/${recordId}`);
-  await admin(stack.url, 'PUT', `/admin/records/contact/${recordId}`, { ...(record.body.data as object), ...local });
-  await crm.waitFor((r) => r.method === 'PUT' && r.path === pathOf(id));
-  const answer = await send({ event: 'updated', type: 'contact', id, timestamp: iso(Date.now()), data: remote });
-  expect(answer.body).toMatchObject({ status: 'conflict' });
-  blocked.delete(id);
-  return { crmId: id, recordId, conflictId: String(answer.body.conflict_id) };
 };
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
@@ -116,11 +91,7 @@ describe.skipIf(skipReason !== undefined)(
     });
 
     beforeEach(async () => {
-      crm.setResponder((request) =>
-        [...blocked].some((id) => request.path === pathOf(id))
-          ? { status: 503, headers: { 'retry-after': '1' }, body: {} }
-          : { status: 200, body: {} },
-      );
+      conflicts.holdPushesWhileOpening();
       await watched?.context.close();
       watched = await watchedPage(browser);
       page = watched.page;
