@@ -124,6 +124,8 @@ describe('Function: createInvoker()', () => {
     await pause(800);
 
     // Assess
+    // The error first: when this fails, the message says what ended the invocation instead of its timeout.
+    expect(result.ok || result.error.message).toBe('Task timed out after 1.00 seconds');
     expect(result).toMatchObject({ ok: false, timedOut: true });
     expect(recordedEvents<EnvironmentEvent>('lambda-environment').filter((e) => e.correlationId === marker)).toEqual(
       [],
