@@ -103,10 +103,12 @@ const run = async (handler: Handler, message: InvokeMessage): Promise<void> => {
 
 try {
   const handler = await initialise();
+  // Written before the environment says it is ready: a terminated worker (a timed-out invocation, the
+  // runtime stopping) would not write it at exit, and one terminated while writing ended with an
+  // AbortError instead of its timeout. The write is part of init, and only the first cold start pays it.
+  flushCompileCache();
   port.on('message', (message: InvokeMessage) => void run(handler, message));
   post({ type: 'ready' });
-  // Written now: a terminated worker (the runtime stopping) would not write it at exit.
-  flushCompileCache();
 } catch (thrown) {
   post({ type: 'init-failed', error: serialise(thrown) });
 }
