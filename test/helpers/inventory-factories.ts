@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { InventoryAdjustment } from '../../functions/inventory/domain/adjustment.js';
-import type { StockItem } from '../../functions/inventory/domain/stock.js';
+import type { InventoryAdjustment } from '../../functions/kernel/stock/adjustment.js';
+import type { StockItem } from '../../functions/kernel/stock/stock.js';
 
 /** An adjustment from the ERP of SKU-1 in WH-1; override any field. */
 export const anAdjustment = (overrides: Partial<InventoryAdjustment> = {}): InventoryAdjustment => ({

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
-import { MAX_STOCK_QUANTITY } from '../../functions/inventory/domain/adjustment.js';
-import { STOCK_SK, type StockItem, stockKey, transactionOf } from '../../functions/inventory/domain/stock.js';
-import { applyStockChange } from '../../functions/inventory/store/stock-updates.js';
-import { putTransaction } from '../../functions/inventory/store/transaction-writes.js';
+import { MAX_STOCK_QUANTITY } from '../../functions/kernel/stock/adjustment.js';
+import { STOCK_SK, type StockItem, stockKey, transactionOf } from '../../functions/kernel/stock/stock.js';
+import { applyStockChange } from '../../functions/kernel/stock/stock-updates.js';
+import { putTransaction } from '../../functions/kernel/stock/transaction-writes.js';
 import { type InventoryStack, startInventoryStack } from '../helpers/inventory-stack.js';
 import type { TestStack } from '../helpers/test-stack.js';
 

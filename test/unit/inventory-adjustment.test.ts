@@ -4,7 +4,7 @@ import {
   adjustmentKind,
   inventoryAdjustment,
   quantityAfter,
-} from '../../functions/inventory/domain/adjustment.js';
+} from '../../functions/kernel/stock/adjustment.js';
 import * as z from '../../functions/kernel/validation.js';
 
 const VALID = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transactionOf } from '../../functions/inventory/domain/stock.js';
+import { transactionOf } from '../../functions/kernel/stock/stock.js';
 import { aStockItem } from '../helpers/inventory-factories.js';
 
 describe('Function: transactionOf()', () => {

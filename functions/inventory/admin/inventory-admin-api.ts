@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
-import type { StockTransaction } from '../domain/stock.js';
-import { getStock, listTransactions } from '../store/stock-reads.js';
+import type { StockTransaction } from '../../kernel/stock/stock.js';
+import { getStock, listTransactions } from '../../kernel/stock/stock-reads.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import * as z from '../../kernel/validation.js';
 

@@ -1,4 +1,4 @@
-import type { InventorySystem } from '../domain/adjustment.js';
+import type { InventorySystem } from '../../kernel/stock/adjustment.js';
 
 /**
  * How one outside system wants a stock level, declared as data: the method,

@@ -1,4 +1,4 @@
-import type { InventorySystem } from '../domain/adjustment.js';
+import type { InventorySystem } from '../../kernel/stock/adjustment.js';
 import type { StockConnector } from './connector.js';
 import { ecommerceStock } from './ecommerce.js';
 import { erpStock } from './erp.js';

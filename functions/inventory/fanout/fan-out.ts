@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { findProduct } from '../store/products.js';
-import { transactionOf } from '../domain/stock.js';
-import { ensureTransaction } from '../store/transaction-writes.js';
+import { transactionOf } from '../../kernel/stock/stock.js';
+import { ensureTransaction } from '../../kernel/stock/transaction-writes.js';
 import { logger } from '../../kernel/observability.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
 import { alertMessages, mayAlert, newStockVersionOf, stockChangeOf, stockMessages } from './plan-fanout.js';

@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../domain/alerts.js';
 import { connectorsExcept } from '../connectors/index.js';
 import { stockRequest } from '../connectors/connector.js';
-import { STOCK_SK, type StockItem } from '../domain/stock.js';
+import { STOCK_SK, type StockItem } from '../../kernel/stock/stock.js';
 import type { OutboundMessageInput } from '../../kernel/outbound/message.js';
 
 /**
@@ -88,7 +88,7 @@ const targetKey = (target: string, change: StockChange): string =>
 /**
  * The sync-log subject of a sku in a warehouse, `SKU-1~WH-1`: the id its
  * delivery attempts are logged under. Joined by `~`, a character neither a
- * sku nor a warehouse may hold (`domain/adjustment.ts`), so two pairs never
+ * sku nor a warehouse may hold (`kernel/stock/adjustment.ts`), so two pairs never
  * share a history (under `@`, which both may hold, `A@B` in `C` and `A` in
  * `B@C` did), and no record id holds it either. `GET /admin/events`
  * accepts it (`kernel/sync-log/sync-log-subject.ts`).

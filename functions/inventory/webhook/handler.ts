@@ -5,7 +5,7 @@ import { requireIntegration } from '../../kernel/config/secrets.js';
 import { httpErrors } from '../../kernel/http/http-errors.js';
 import { json } from '../../kernel/http/responses.js';
 import { webhookChain } from '../../kernel/http/webhook.js';
-import { inventoryAdjustment } from '../domain/adjustment.js';
+import { inventoryAdjustment } from '../../kernel/stock/adjustment.js';
 import { logger } from '../../kernel/observability.js';
 import { standardWebhookVerifier } from '../../kernel/signatures/standard-webhooks.js';
 import { receiveInventoryAdjustment } from './receive-adjustment.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
 import { runOnce } from '../../kernel/idempotency/idempotency.js';
-import { type AdjustmentResult, applyAdjustment, deliveryClaimId } from './apply-adjustment.js';
-import type { InventoryAdjustment } from '../domain/adjustment.js';
+import { type AdjustmentResult, applyAdjustment, deliveryClaimId } from '../../kernel/stock/apply-adjustment.js';
+import type { InventoryAdjustment } from '../../kernel/stock/adjustment.js';
 
 /**
  * The domain half of `POST /webhooks/inventory`: a verified, parsed

@@ -90,7 +90,11 @@ const integrations = {
   erp: {
     title: 'ERP',
     fields: {
-      webhookKey: { env: 'ERP_WEBHOOK_KEY', format: 'token', hint: 'static API key the ERP sends on webhooks' },
+      webhookKey: {
+        env: 'ERP_WEBHOOK_KEY',
+        format: 'tokens',
+        hint: 'API key the ERP sends in x-api-key on webhooks, at least 16 characters; during a rotation the old and the new one, separated by a space',
+      },
       apiUrl: { env: 'ERP_API_URL', format: 'url', hint: 'base URL of the ERP API' },
       apiKey: { env: 'ERP_API_KEY', format: 'text', hint: 'ERP API key' },
     },

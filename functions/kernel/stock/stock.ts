@@ -26,6 +26,17 @@ export interface StockItem {
   /** The reason and reference the adjustment gave, if any: with the fields above, its whole transaction. */
   readonly last_reason?: string;
   readonly last_reference?: string;
+  /**
+   * What the ERP reports beside the count it owns (an ERP `inventory` event),
+   * kept as the last ERP event left them: available (on hand less reserved),
+   * reserved, on order, the bin and the last physical count. Low-stock alerts
+   * use `quantity_available` when it is there.
+   */
+  readonly quantity_available?: number;
+  readonly quantity_reserved?: number;
+  readonly quantity_on_order?: number;
+  readonly bin_location?: string;
+  readonly last_count_date?: string;
 }
 
 /**

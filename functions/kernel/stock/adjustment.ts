@@ -1,4 +1,4 @@
-import * as z from '../../kernel/validation.js';
+import * as z from '../validation.js';
 
 /**
  * A stock adjustment as the ERP, the shop, the POS or the WMS reports it,

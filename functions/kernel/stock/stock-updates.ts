@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, itemOfFailure } from '../../kernel/aws/condition-failure.js';
-import { dynamo } from '../../kernel/aws/dynamo-client.js';
-import { tableName } from '../../kernel/aws/resource-names.js';
-import { type InventoryAdjustment, MAX_STOCK_QUANTITY, adjustmentKind, quantityAfter } from '../domain/adjustment.js';
-import { STOCK_SK, type StockItem, stockKey } from '../domain/stock.js';
+import { isConditionFailure, itemOfFailure } from '../aws/condition-failure.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import { type InventoryAdjustment, MAX_STOCK_QUANTITY, adjustmentKind, quantityAfter } from './adjustment.js';
+import { STOCK_SK, type StockItem, stockKey } from './stock.js';
 import { getStock } from './stock-reads.js';
 
 /** The one atomic update that applies an adjustment to a stock level. */

@@ -1,12 +1,12 @@
-import { HttpError } from '../../kernel/http/responses.js';
-import { type ClaimInfo, EffectCommittedError } from '../../kernel/idempotency/idempotency.js';
-import { countForIntegration } from '../../kernel/integration-metric.js';
-import { logger } from '../../kernel/observability.js';
-import { type InventoryAdjustment, MAX_STOCK_QUANTITY, quantityAfter } from '../domain/adjustment.js';
-import { type StockItem, transactionOf } from '../domain/stock.js';
-import { findTransactionByDelivery } from '../store/stock-reads.js';
-import { applyStockChange } from '../store/stock-updates.js';
-import { putTransaction } from '../store/transaction-writes.js';
+import { HttpError } from '../http/responses.js';
+import { type ClaimInfo, EffectCommittedError } from '../idempotency/idempotency.js';
+import { countForIntegration } from '../integration-metric.js';
+import { logger } from '../observability.js';
+import { type InventoryAdjustment, MAX_STOCK_QUANTITY, quantityAfter } from './adjustment.js';
+import { type StockItem, transactionOf } from './stock.js';
+import { findTransactionByDelivery } from './stock-reads.js';
+import { applyStockChange } from './stock-updates.js';
+import { putTransaction } from './transaction-writes.js';
 
 /**
  * Applies one verified adjustment: the atomic stock update, then the

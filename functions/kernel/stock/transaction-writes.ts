@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../../kernel/aws/condition-failure.js';
-import { dynamo } from '../../kernel/aws/dynamo-client.js';
-import { tableName } from '../../kernel/aws/resource-names.js';
-import type { StockTransaction } from '../domain/stock.js';
+import { isConditionFailure } from '../aws/condition-failure.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import type { StockTransaction } from './stock.js';
 
 /**
  * Writes a transaction item. Its key is the version it records, so writing

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../kernel/aws/dynamo-client.js';
-import { tableName } from '../../kernel/aws/resource-names.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
 import {
   STOCK_SK,
   type StockItem,
@@ -8,7 +8,7 @@ import {
   TX_PREFIX,
   stockKey,
   transactionSortKey,
-} from '../domain/stock.js';
+} from './stock.js';
 
 /** The reads of the `inventory` table: a stock level and its transactions. */
 
