@@ -2,6 +2,7 @@ import type { BenchSuite } from './suite.js';
 import { bundleSizeSuite } from './suites/bundle-size.js';
 import { conflictsSuite } from './suites/conflicts.js';
 import { crmInboundSuite } from './suites/crm-inbound.js';
+import { erpOrdersSuite } from './suites/erp-orders.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
 import { monitorSuite } from './suites/monitor.js';
@@ -19,6 +20,7 @@ export const suites: readonly BenchSuite[] = [
   inventoryHotSkuSuite,
   inventorySpreadSuite,
   crmInboundSuite,
+  erpOrdersSuite,
   conflictsSuite,
   monitorSuite,
 ];

@@ -1,6 +1,7 @@
 import { conflictsTopology } from '../functions/conflicts/topology.js';
 import { consoleTopology } from '../functions/console/topology.js';
 import { crmTopology } from '../functions/crm/topology.js';
+import { erpTopology } from '../functions/erp/topology.js';
 import { inventoryTopology } from '../functions/inventory/topology.js';
 import { kernelTopology } from '../functions/kernel/topology.js';
 import { monitorTopology } from '../functions/monitor/topology.js';
@@ -22,6 +23,7 @@ const fragments: readonly TopologyFragment[] = [
   platformTopology,
   crmTopology,
   inventoryTopology,
+  erpTopology,
   conflictsTopology,
   consoleTopology,
   monitorTopology,

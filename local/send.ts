@@ -6,6 +6,11 @@
  *
  *   npm run send -- crm updated contact 003A '{"firstName":"Ana","email":"ana@example.com"}'
  *   npm run send -- inventory '{"source":"erp","sku":"SKU-1","warehouse":"WH-1","type":"receipt","quantity":5}'
+ *   npm run send -- erp created salesOrder SO-1001 '{"orderNumber":"SO-1001","customerId":"C-1","total":99.5,"currency":"EUR"}'
+ *   npm run send -- erp updated invoice INV-7   (no payload: an id-only notification, fetched from ERP_API_URL)
+ *
+ * The ERP sends no signature but a static key: `erp` posts with `x-api-key`
+ * set to the first key of ERP_WEBHOOK_KEY, and --id becomes the body's `eventId`.
  *
  * Options: --id <webhook-id> (default: a new one; repeat it to see a duplicate),
  * --timestamp <ISO change time> (crm; default now).
@@ -17,7 +22,8 @@ import { signStandardWebhook } from '../functions/kernel/signatures/standard-web
 
 const usage = `usage:
   npm run send -- crm <created|updated|deleted> <contact|account|opportunity> <crm id> '<data json>' [--id ID] [--timestamp ISO]
-  npm run send -- inventory '<adjustment json>' [--id ID]`;
+  npm run send -- inventory '<adjustment json>' [--id ID]
+  npm run send -- erp <created|updated|deleted> <salesOrder|purchaseOrder|invoice|inventory|shipment|customer> <id> ['<payload json>'] [--id EVENT_ID]`;
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n${usage}\n`);
@@ -32,6 +38,31 @@ const parseJson = (text: string | undefined, what: string): unknown => {
   }
 };
 
+/** Posts an ERP event with the webhook key (the ERP's scheme: no signature, `x-api-key`). */
+const sendErp = async (base: string, rest: readonly string[], eventId: string | undefined): Promise<void> => {
+  const [eventType, entity, entityId, payload] = rest;
+  if (!eventType || !entity || !entityId) return fail('erp needs an event type, an entity and an id');
+  const key = process.env.ERP_WEBHOOK_KEY?.split(/[\s,]+/).find((k) => k !== '');
+  if (!key) return fail('ERP_WEBHOOK_KEY is not set (in the environment or .env)');
+  const body = {
+    eventType,
+    entity,
+    entityId,
+    ...(eventId === undefined ? {} : { eventId }),
+    ...(payload === undefined ? {} : { payload: parseJson(payload, 'the payload') }),
+  };
+  const response = await fetch(`${base}/webhooks/erp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(body),
+  });
+  const label = payload === undefined ? 'id-only notification' : 'event';
+  process.stdout.write(
+    `POST ${base}/webhooks/erp (${label}${eventId ? `, eventId ${eventId}` : ''})\n${response.status} ${await response.text()}\n`,
+  );
+  if (!response.ok) process.exitCode = 1;
+};
+
 const main = async (): Promise<void> => {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const { values, positionals } = parseArgs({
@@ -40,6 +71,7 @@ const main = async (): Promise<void> => {
   });
   const [target, ...rest] = positionals;
   const base = process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  if (target === 'erp') return sendErp(base, rest, values.id);
   let path: string;
   let secretEnv: string;
   let body: unknown;

@@ -40,7 +40,7 @@ const functions = {
     entry: 'functions/inventory/fanout/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { records: ['GetItem'], inventory: ['GetItem', 'PutItem'] },
+    tables: { records: ['GetItem'], inventory: ['GetItem', 'PutItem'], control: ['GetItem'] },
     queues: { outbound: 'send' },
   },
   inventoryAdmin: {

@@ -48,6 +48,9 @@ const functions = {
       records: ['GetItem', 'PutItem', 'UpdateItem'],
       syncLog: ['PutItem'],
       idempotency: ['GetItem', 'UpdateItem'],
+      // The ERP's id-only fetch applies what it fetched (functions/erp/actions.ts): the entity, or the stock count.
+      erp: ['GetItem', 'PutItem'],
+      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
       // The health counters, added to as each attempt is logged (kernel/sync-log/sync-counters.ts).
       control: ['UpdateItem'],
     },

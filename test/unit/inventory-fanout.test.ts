@@ -7,6 +7,10 @@ const enqueueOutbound = vi.hoisted(() => vi.fn(async (messages: unknown[]) => me
 const findProduct = vi.hoisted(() => vi.fn());
 vi.mock('../../functions/kernel/outbound/outbound-queue.js', () => ({ enqueueOutbound }));
 vi.mock('../../functions/inventory/store/products.js', () => ({ findProduct }));
+const readSettings = vi.hoisted(() =>
+  vi.fn(async () => ({ recipients: { sales: [], purchasing: ['buy@example.com'], data_admin: [], ops: [] } })),
+);
+vi.mock('../../functions/kernel/settings/read-settings.js', () => ({ readSettings }));
 
 const { alertMessages, newStockVersionOf, newestVersions, stockChangeOf, stockMessages, supersededInBatch } =
   await import('../../functions/inventory/fanout/plan-fanout.js');
@@ -280,6 +284,7 @@ describe('Function: fanOutStockChange()', () => {
       'inventory#slack#low_stock#SKU-1#WH-1#v7',
       'inventory#slack#out_of_stock#SKU-1#WH-1#v7',
       'inventory#ecommerce#disable#SKU-1#WH-1#v7',
+      'inventory#mail#low_stock#SKU-1#WH-1#v7',
     ]);
   });
 

@@ -38,6 +38,8 @@ const statefulLogicalIds = {
     'TablesInventoryF8594D2C',
     'TablesConflicts8D427898',
     'TablesControlDF2E6BDD',
+    // ERP sync's entities (functions/erp/topology.ts).
+    'TablesErp78F7B10D',
   ],
   'AWS::SQS::Queue': [
     'QueuesOutboundQueueFA5F324B',

@@ -4,7 +4,29 @@ import { transactionOf } from '../../kernel/stock/stock.js';
 import { ensureTransaction } from '../../kernel/stock/transaction-writes.js';
 import { logger } from '../../kernel/observability.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
-import { alertMessages, mayAlert, newStockVersionOf, stockChangeOf, stockMessages } from './plan-fanout.js';
+import { readSettings } from '../../kernel/settings/read-settings.js';
+import type { ProductInfo } from '../domain/alerts.js';
+import {
+  type StockChange,
+  alertMessages,
+  crossesReorderPoint,
+  lowStockMailMessage,
+  mayAlert,
+  newStockVersionOf,
+  stockChangeOf,
+  stockMessages,
+} from './plan-fanout.js';
+
+/** The low-stock mail to purchasing, none (logged) when no purchasing recipient is configured. */
+const purchasingMail = async (change: StockChange, product: ProductInfo) => {
+  const to = (await readSettings()).recipients.purchasing;
+  if (to.length > 0) return [lowStockMailMessage(change, product, to)];
+  logger.warn('low stock: no purchasing recipient configured, mail not sent', {
+    sku: change.sku,
+    version: change.version,
+  });
+  return [];
+};
 
 /**
  * Handles one stream record of a stock level: the new quantity to every
@@ -31,6 +53,7 @@ const fanOutStockChange = async (
     const product = await findProduct(change.sku);
     if (product) {
       messages.push(...alertMessages(change, product));
+      if (crossesReorderPoint(change, product)) messages.push(...(await purchasingMail(change, product)));
     } else {
       // The adjustment stands; only the alerts need a product (name, reorder point).
       logger.warn('unknown product: stock alerts skipped', {

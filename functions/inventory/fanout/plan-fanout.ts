@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { type AlertSubject, type ProductInfo, type StockAlert, alertText, stockAlerts } from '../domain/alerts.js';
+import { lowStockMail } from '../domain/low-stock-mail.js';
 import { connectorsExcept } from '../connectors/index.js';
 import { stockRequest } from '../connectors/connector.js';
 import { STOCK_SK, type StockItem } from '../../kernel/stock/stock.js';
@@ -31,6 +32,15 @@ export interface StockChange {
   readonly before: number;
   readonly after: number;
   readonly source: string;
+  /**
+   * The level low-stock alerts watch when the stock item carries the ERP's
+   * available quantity (on hand less reserved): before and after. Absent,
+   * they watch the quantity on hand.
+   */
+  readonly available_before?: number;
+  readonly available_after?: number;
+  /** Only the available quantity changed: nothing to send the other systems, but it may cross the reorder point. */
+  readonly level_only?: true;
 }
 
 const imageOf = (image: Record<string, unknown> | undefined): StockItem | undefined =>
@@ -43,7 +53,9 @@ const imageOf = (image: Record<string, unknown> | undefined): StockItem | undefi
  * A change that leaves the quantity as it was (a count confirming the
  * level, often a system echoing what we sent it) sends nothing: every
  * system already has that quantity, and answering echoes with more messages
- * would let two systems ping-pong forever.
+ * would let two systems ping-pong forever. One whose ERP available
+ * quantity moved is the exception (`level_only`): it sends no quantity but
+ * may cross the reorder point.
  *
  * @example
  * const change = stockChangeOf(streamRecord);
@@ -57,7 +69,15 @@ const stockChangeOf = (record: DynamoDBRecord): StockChange | { readonly skip: s
   const old = imageOf(record.dynamodb?.OldImage);
   if (now.version <= (old?.version ?? 0)) return { skip: 'version did not grow' };
   const before = old?.quantity_on_hand ?? 0;
-  if (now.quantity_on_hand === before) return { skip: 'quantity unchanged' };
+  const available =
+    now.quantity_available === undefined
+      ? {}
+      : {
+          available_before: old?.quantity_available ?? before,
+          available_after: now.quantity_available,
+        };
+  const availableChanged = available.available_after !== available.available_before;
+  if (now.quantity_on_hand === before && !availableChanged) return { skip: 'quantity unchanged' };
   return {
     sku: now.sku,
     warehouse: now.warehouse,
@@ -65,6 +85,8 @@ const stockChangeOf = (record: DynamoDBRecord): StockChange | { readonly skip: s
     before,
     after: now.quantity_on_hand,
     source: now.last_adjustment_source,
+    ...available,
+    ...(now.quantity_on_hand === before ? { level_only: true as const } : {}),
   };
 };
 
@@ -122,6 +144,8 @@ const stockMessages = (
   change: StockChange,
   newestInBatch: ReadonlyMap<string, number> = new Map(),
 ): OutboundMessageInput[] => {
+  // Every system already has this quantity on hand; only the available quantity moved.
+  if (change.level_only) return [];
   const level = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
   return connectorsExcept(change.source)
     .filter((connector) => !supersededInBatch(change, connector.system, newestInBatch))
@@ -138,7 +162,9 @@ const stockMessages = (
 };
 
 const slackAlert = (alert: StockAlert, change: StockChange, product: ProductInfo): OutboundMessageInput => {
-  const subject: AlertSubject = { sku: change.sku, warehouse: change.warehouse, quantity: change.after };
+  // Low stock names the level that crossed (available when the ERP sends it), out of stock the quantity on hand.
+  const quantity = alert === 'low_stock' ? lowStockLevels(change).after : change.after;
+  const subject: AlertSubject = { sku: change.sku, warehouse: change.warehouse, quantity };
   const id = `${targetKey(`slack#${alert}`, change)}#v${change.version}`;
   return {
     id,
@@ -169,6 +195,37 @@ const shopDisable = (change: StockChange): OutboundMessageInput => {
 };
 
 /**
+ * The low-stock level of a change: the available quantity when the stock
+ * item carries it, else the quantity on hand.
+ *
+ * @example
+ * lowStockLevels({ ...change, available_before: 12, available_after: 7 }); // { before: 12, after: 7 }
+ */
+const lowStockLevels = (change: StockChange): { before: number; after: number } => ({
+  before: change.available_before ?? change.before,
+  after: change.available_after ?? change.after,
+});
+
+/** Low stock on the low-stock level, out of stock on the quantity on hand (what the shop can sell). */
+const alertsOf = (change: StockChange, product: ProductInfo): StockAlert[] => {
+  const low = lowStockLevels(change);
+  return [
+    ...stockAlerts(low.before, low.after, product).filter((alert) => alert === 'low_stock'),
+    ...stockAlerts(change.before, change.after, product).filter((alert) => alert === 'out_of_stock'),
+  ];
+};
+
+/**
+ * Whether a change crosses the product's reorder point downwards: the
+ * purchasing mail goes with the Slack post, once per crossing.
+ *
+ * @example
+ * crossesReorderPoint({ ...change, before: 12, after: 8 }, { name: 'Mug', reorder_point: 10 }); // true
+ */
+const crossesReorderPoint = (change: StockChange, product: ProductInfo): boolean =>
+  alertsOf(change, product).includes('low_stock');
+
+/**
  * The alert messages of a change for a known product: a Slack post per
  * alert, and the shop disable when it is out of stock.
  *
@@ -176,11 +233,35 @@ const shopDisable = (change: StockChange): OutboundMessageInput => {
  * alertMessages(change, { name: 'Mug', reorder_point: 10 });
  */
 const alertMessages = (change: StockChange, product: ProductInfo): OutboundMessageInput[] =>
-  stockAlerts(change.before, change.after, product).flatMap((alert) =>
+  alertsOf(change, product).flatMap((alert) =>
     alert === 'out_of_stock'
       ? [slackAlert(alert, change, product), shopDisable(change)]
       : [slackAlert(alert, change, product)],
   );
+
+/**
+ * The purchasing mail of a low-stock crossing: its own id per stock version
+ * and its own supersede key, like the Slack alert, so a redelivered stream
+ * record never mails twice and each crossing mails once.
+ *
+ * @example
+ * lowStockMailMessage(change, { name: 'Mug', reorder_point: 10 }, ['buy@example.com']);
+ */
+const lowStockMailMessage = (
+  change: StockChange,
+  product: ProductInfo,
+  to: readonly string[],
+): OutboundMessageInput => {
+  const id = `${targetKey('mail#low_stock', change)}#v${change.version}`;
+  const quantity = lowStockLevels(change).after;
+  return {
+    id,
+    group: targetKey('mail', change),
+    request: lowStockMail({ sku: change.sku, warehouse: change.warehouse, quantity }, product, to),
+    supersede: { key: id, version: change.version },
+    context: contextOf(change, 'mail', { alert: 'low_stock' }),
+  };
+};
 
 /**
  * For each stock item and target system, the newest version in a stream
@@ -200,7 +281,7 @@ const newestVersions = (records: readonly DynamoDBRecord[]): ReadonlyMap<string,
   for (const record of records) {
     // Only records that send a quantity themselves may stand in for an earlier one.
     const change = stockChangeOf(record);
-    if ('skip' in change) continue;
+    if ('skip' in change || change.level_only) continue;
     for (const connector of connectorsExcept(change.source)) {
       const key = targetKey(connector.system, change);
       newest.set(key, Math.max(newest.get(key) ?? 0, change.version));
@@ -214,7 +295,8 @@ const supersededInBatch = (change: StockChange, system: string, newest: Readonly
   (newest.get(targetKey(system, change)) ?? 0) > change.version;
 
 /** Only a fall can raise an alert, so only then is the product worth reading. */
-const mayAlert = (change: StockChange): boolean => change.after < change.before;
+const mayAlert = (change: StockChange): boolean =>
+  change.after < change.before || lowStockLevels(change).after < lowStockLevels(change).before;
 
 export {
   stockChangeOf,
@@ -222,6 +304,9 @@ export {
   stockMessages,
   stockSubject,
   alertMessages,
+  crossesReorderPoint,
+  lowStockLevels,
+  lowStockMailMessage,
   mayAlert,
   newestVersions,
   supersededInBatch,

@@ -104,6 +104,10 @@ const applyAdjustment = async (
         issues: [{ path: 'quantity', message }],
       });
     }
+    case 'erp-stale':
+    case 'erp-duplicate':
+      // Only an ERP count with its extras can be refused so; adjustments never pass them.
+      throw new Error(`unexpected stock outcome ${outcome.kind} for an adjustment`);
     case 'already-applied':
       // Our update went through but its answer did not reach us (or a crashed copy's did not reach it).
       logger.warn('adjustment was already applied by this delivery; rebuilding its transaction', {

@@ -16,7 +16,61 @@ export type StockChangeOutcome =
   /** Refused: the result would pass {@link MAX_STOCK_QUANTITY}; nothing was written. */
   | { readonly kind: 'too-large'; readonly currentQuantity: number }
   /** This delivery is the last one applied to the item already (an SDK retry of our own update). */
-  | { readonly kind: 'already-applied'; readonly stock: StockItem };
+  | { readonly kind: 'already-applied'; readonly stock: StockItem }
+  /**
+   * Only with {@link ErpStockExtras}: the ERP already gave a newer count
+   * (`stale`) or this very one (`duplicate`); nothing was written.
+   */
+  | { readonly kind: 'erp-stale' | 'erp-duplicate'; readonly stock: StockItem };
+
+/**
+ * What an ERP `inventory` event brings beside its count (written on the
+ * stock item with it, in the same update), and what orders ERP counts: the
+ * change time and fingerprint of the ERP count the item last took. The
+ * update is then conditional on the item having taken no newer ERP count
+ * and not this very one. Absent for every other sender: their updates are
+ * exactly as before.
+ */
+export interface ErpStockExtras {
+  readonly quantity_available?: number;
+  readonly quantity_reserved?: number;
+  readonly quantity_on_order?: number;
+  readonly bin_location?: string;
+  readonly last_count_date?: string;
+  /** Epoch ms of the ERP's change time, when the event carried one. */
+  readonly erp_change_time?: number;
+  readonly erp_fingerprint: string;
+}
+
+const EXTRA_FIELDS = [
+  'quantity_available',
+  'quantity_reserved',
+  'quantity_on_order',
+  'bin_location',
+  'last_count_date',
+] as const;
+
+/** The SET clauses, names, values and condition an ERP count adds to the update. */
+const erpParts = (erp: ErpStockExtras | undefined) => {
+  if (!erp) return { sets: [], names: {}, values: {}, conditions: [] };
+  const sets: string[] = ['#erpFp = :erpFp'];
+  const names: Record<string, string> = { '#erpFp': 'erp_fingerprint', '#erpTime': 'erp_change_time' };
+  const values: Record<string, unknown> = { ':erpFp': erp.erp_fingerprint };
+  for (const [index, field] of EXTRA_FIELDS.entries()) {
+    const value = erp[field];
+    if (value === undefined) continue;
+    sets.push(`#x${index} = :x${index}`);
+    names[`#x${index}`] = field;
+    values[`:x${index}`] = value;
+  }
+  const conditions = ['(attribute_not_exists(#erpFp) OR #erpFp <> :erpFp)'];
+  if (erp.erp_change_time !== undefined) {
+    sets.push('#erpTime = :erpTime');
+    values[':erpTime'] = erp.erp_change_time;
+    conditions.push('(attribute_not_exists(#erpTime) OR #erpTime <= :erpTime)');
+  }
+  return { sets, names, values, conditions };
+};
 
 /**
  * Applies an adjustment with ONE UpdateItem, so N concurrent adjustments on
@@ -55,12 +109,15 @@ const applyStockChange = async (
   adjustment: InventoryAdjustment,
   deliveryId: string,
   now: string,
+  erp?: ErpStockExtras,
 ): Promise<StockChangeOutcome> => {
   const kind = adjustmentKind(adjustment.type);
+  const extra = erpParts(erp);
   const newQuantity = kind === 'set' ? ':q' : `if_not_exists(#qty, :zero) ${kind === 'add' ? '+' : '-'} :q`;
   const conditions = ['(attribute_not_exists(#lastDelivery) OR #lastDelivery <> :id OR #source <> :source)'];
   if (kind === 'subtract' && adjustment.quantity > 0) conditions.push('#qty >= :q');
   if (kind === 'add') conditions.push('(attribute_not_exists(#qty) OR #qty <= :headroom)');
+  conditions.push(...extra.conditions);
   try {
     const out = await dynamo().send(
       new UpdateCommand({
@@ -80,6 +137,7 @@ const applyStockChange = async (
             '#warehouse = :warehouse',
             ...(adjustment.reason === undefined ? [] : ['#reason = :reason']),
             ...(adjustment.reference === undefined ? [] : ['#reference = :reference']),
+            ...extra.sets,
           ].join(', ') + removeAbsent(adjustment),
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: {
@@ -95,6 +153,7 @@ const applyStockChange = async (
           '#warehouse': 'warehouse',
           '#reason': 'last_reason',
           '#reference': 'last_reference',
+          ...extra.names,
         },
         ExpressionAttributeValues: {
           ':q': adjustment.quantity,
@@ -109,6 +168,7 @@ const applyStockChange = async (
           ...(kind === 'add' ? { ':headroom': MAX_STOCK_QUANTITY - adjustment.quantity } : {}),
           ...(adjustment.reason === undefined ? {} : { ':reason': adjustment.reason }),
           ...(adjustment.reference === undefined ? {} : { ':reference': adjustment.reference }),
+          ...extra.values,
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -120,6 +180,17 @@ const applyStockChange = async (
     const old = itemOfFailure<StockItem>(error) ?? (await getStock(adjustment.sku, adjustment.warehouse));
     if (old?.last_delivery_id === deliveryId && old.last_adjustment_source === adjustment.source) {
       return { kind: 'already-applied', stock: old };
+    }
+    if (erp && old) {
+      const applied = old;
+      if (applied.erp_fingerprint === erp.erp_fingerprint) return { kind: 'erp-duplicate', stock: old };
+      if (
+        erp.erp_change_time !== undefined &&
+        applied.erp_change_time !== undefined &&
+        applied.erp_change_time > erp.erp_change_time
+      ) {
+        return { kind: 'erp-stale', stock: old };
+      }
     }
     const currentQuantity = old?.quantity_on_hand ?? 0;
     const { after } = quantityAfter(currentQuantity, adjustment.type, adjustment.quantity);

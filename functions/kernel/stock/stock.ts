@@ -37,6 +37,10 @@ export interface StockItem {
   readonly quantity_on_order?: number;
   readonly bin_location?: string;
   readonly last_count_date?: string;
+  /** The change time (epoch ms) of the ERP count this item last took: an older ERP count is stale. */
+  readonly erp_change_time?: number;
+  /** The fingerprint of the ERP event this item last took: the same one again is a duplicate. */
+  readonly erp_fingerprint?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { crmOutboundActions } from '../../crm/actions.js';
+import { erpOutboundActions } from '../../erp/actions.js';
 import type { OutboundActions } from '../../kernel/outbound/action.js';
 import { monitorOutboundActions } from '../../monitor/actions.js';
 
@@ -19,6 +20,6 @@ const assemble = (...parts: readonly OutboundActions[]): OutboundActions => {
   return registry;
 };
 
-const outboundActions: OutboundActions = assemble(crmOutboundActions, monitorOutboundActions);
+const outboundActions: OutboundActions = assemble(crmOutboundActions, erpOutboundActions, monitorOutboundActions);
 
 export { outboundActions };
