@@ -115,6 +115,7 @@ describe('Function: alertMessages() with an available quantity', () => {
     const messages = alertMessages({ ...CHANGE, before: 20, after: 20, available_before: 12, available_after: 0 }, MUG);
     // Assess
     expect(messages).toHaveLength(1);
-    expect((messages[0]?.request as { body: { text: string } }).body.text).toContain('is down to 0');
+    const [message] = messages;
+    expect((message?.request as { body: { text: string } } | undefined)?.body.text).toContain('is down to 0');
   });
 });

@@ -33,9 +33,11 @@ const erpId = z
 const text = (max: number) => z.string().check(z.maxLength(max, `must be at most ${max} characters`));
 
 /** A money amount or a quantity as the ERP sends it: a finite number, at most 10^15 in size. */
-const amount = z.number({ error: 'must be a number' }).check(
-  z.refine((value) => Number.isFinite(value) && Math.abs(value) <= 1e15, 'must be a finite number of at most 10^15'),
-);
+const amount = z
+  .number({ error: 'must be a number' })
+  .check(
+    z.refine((value) => Number.isFinite(value) && Math.abs(value) <= 1e15, 'must be a finite number of at most 10^15'),
+  );
 const nonNegative = amount.check(z.gte(0, 'must be at least 0'));
 const wholeCount = z
   .int({ error: 'must be a whole number' })
@@ -45,15 +47,13 @@ const wholeCount = z
 const currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR'));
 
 /** `2026-12-03` or an ISO 8601 date-time with its offset. */
-const isoDate = z
-  .string()
-  .check(
-    z.regex(
-      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/,
-      'must be an ISO 8601 date (2026-12-03) or date-time with an offset',
-    ),
-    z.refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
-  );
+const isoDate = z.string().check(
+  z.regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/,
+    'must be an ISO 8601 date (2026-12-03) or date-time with an offset',
+  ),
+  z.refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
+);
 
 /** The change time an ERP payload may carry; orders stale events (see `changeTimeOf`). */
 const changeStamps = {

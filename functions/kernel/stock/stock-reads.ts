@@ -1,14 +1,7 @@
 import { GetCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamo-client.js';
 import { tableName } from '../aws/resource-names.js';
-import {
-  STOCK_SK,
-  type StockItem,
-  type StockTransaction,
-  TX_PREFIX,
-  stockKey,
-  transactionSortKey,
-} from './stock.js';
+import { STOCK_SK, type StockItem, type StockTransaction, TX_PREFIX, stockKey, transactionSortKey } from './stock.js';
 
 /** The reads of the `inventory` table: a stock level and its transactions. */
 
