@@ -6,6 +6,7 @@ import { erpOrdersSuite } from './suites/erp-orders.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
 import { moduleInitSuite } from './suites/module-init.js';
 import { monitorSuite } from './suites/monitor.js';
+import { scimCreateSuite, scimFilterSuite } from './suites/scim.js';
 import { webhookThroughputSuite } from './suites/webhook-throughput.js';
 
 /**
@@ -21,6 +22,8 @@ export const suites: readonly BenchSuite[] = [
   inventorySpreadSuite,
   crmInboundSuite,
   erpOrdersSuite,
+  scimCreateSuite,
+  scimFilterSuite,
   conflictsSuite,
   monitorSuite,
 ];

@@ -6,6 +6,7 @@ import { inventoryTopology } from '../functions/inventory/topology.js';
 import { kernelTopology } from '../functions/kernel/topology.js';
 import { monitorTopology } from '../functions/monitor/topology.js';
 import { platformTopology } from '../functions/platform/topology.js';
+import { usersTopology } from '../functions/users/topology.js';
 import type { Topology, TopologyFragment } from './topology-spec.js';
 
 /**
@@ -27,6 +28,7 @@ const fragments: readonly TopologyFragment[] = [
   conflictsTopology,
   consoleTopology,
   monitorTopology,
+  usersTopology,
 ];
 
 /**

@@ -8,12 +8,15 @@
  *   npm run send -- inventory '{"source":"erp","sku":"SKU-1","warehouse":"WH-1","type":"receipt","quantity":5}'
  *   npm run send -- erp created salesOrder SO-1001 '{"orderNumber":"SO-1001","customerId":"C-1","total":99.5,"currency":"EUR"}'
  *   npm run send -- erp updated invoice INV-7   (no payload: an id-only notification, fetched from ERP_API_URL)
+ *   npm run send -- hr hire E-1001 '{"firstName":"Ada","lastName":"Lovelace","workEmail":"ada@example.com","title":"Engineer"}'
+ *   npm run send -- hr terminate E-1001 '{}' --effective 2027-01-31
  *
  * The ERP sends no signature but a static key: `erp` posts with `x-api-key`
  * set to the first key of ERP_WEBHOOK_KEY, and --id becomes the body's `eventId`.
  *
  * Options: --id <webhook-id> (default: a new one; repeat it to see a duplicate),
- * --timestamp <ISO change time> (crm; default now).
+ * --timestamp <ISO change time> (crm; default now), --effective <date or ISO
+ * date-time> (hr; default today: applied at once; a later one waits as pending).
  */
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +26,7 @@ import { signStandardWebhook } from '../functions/kernel/signatures/standard-web
 const usage = `usage:
   npm run send -- crm <created|updated|deleted> <contact|account|opportunity> <crm id> '<data json>' [--id ID] [--timestamp ISO]
   npm run send -- inventory '<adjustment json>' [--id ID]
+  npm run send -- hr <hire|update|terminate|rehire> <employee id> ['<employee json>'] [--effective DATE] [--id ID]
   npm run send -- erp <created|updated|deleted> <salesOrder|purchaseOrder|invoice|inventory|shipment|customer> <id> ['<payload json>'] [--id EVENT_ID]`;
 
 const fail = (message: string): never => {
@@ -67,7 +71,7 @@ const main = async (): Promise<void> => {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { id: { type: 'string' }, timestamp: { type: 'string' } },
+    options: { id: { type: 'string' }, timestamp: { type: 'string' }, effective: { type: 'string' } },
   });
   const [target, ...rest] = positionals;
   const base = process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
@@ -91,6 +95,16 @@ const main = async (): Promise<void> => {
     path = '/webhooks/inventory';
     secretEnv = 'INVENTORY_WEBHOOK_SECRET';
     body = parseJson(rest[0], 'the adjustment');
+  } else if (target === 'hr') {
+    const [event, employeeId, employee] = rest;
+    if (!event || !employeeId) fail('hr needs an event and an employee id');
+    path = '/webhooks/hr';
+    secretEnv = 'HR_WEBHOOK_SECRET';
+    body = {
+      event,
+      effectiveDate: values.effective ?? new Date().toISOString().slice(0, 10),
+      employee: { ...(employee ? (parseJson(employee, 'the employee') as object) : {}), employeeId },
+    };
   } else {
     return fail(`unknown target ${target ?? '(none)'}`);
   }

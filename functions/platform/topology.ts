@@ -51,13 +51,15 @@ const functions = {
       // The ERP's id-only fetch applies what it fetched (functions/erp/actions.ts): the entity, or the stock count.
       erp: ['GetItem', 'PutItem'],
       inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      // The directory push (functions/users/actions.ts): the user or group, its members, their directory links, the link write-back.
+      users: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
       // The health counters, added to as each attempt is logged (kernel/sync-log/sync-counters.ts).
       control: ['UpdateItem'],
     },
     queues: { outbound: 'consume' },
     // A permanent failure (or a spent failure budget) goes to the DLQ with its cause, sent by the dispatcher.
     deadLetterQueues: { outbound: 'send' },
-    integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'mail'],
+    integrations: ['crm', 'erp', 'ecommerce', 'pos', 'wms', 'slack', 'pagerduty', 'directory', 'mail'],
     sendsMail: true,
   },
   streamFailureReplayer: {

@@ -40,6 +40,8 @@ const statefulLogicalIds = {
     'TablesControlDF2E6BDD',
     // ERP sync's entities (functions/erp/topology.ts).
     'TablesErp78F7B10D',
+    // User sync's people and groups (functions/users/topology.ts).
+    'TablesUsersBA34CAA2',
   ],
   'AWS::SQS::Queue': [
     'QueuesOutboundQueueFA5F324B',
@@ -60,6 +62,12 @@ const statefulLogicalIds = {
     'SecretsSlack37D267AB',
     'SecretsPagerduty54BA6BD8',
     'SecretsMail4E755BA3',
+    // The SCIM bearer token identity providers send (functions/users).
+    'SecretsScim69788AAC',
+    // The Standard Webhooks secret of the HR feed (functions/users/hr).
+    'SecretsHr0ECB239F',
+    // The downstream SCIM directory users and groups are pushed to (functions/users/push).
+    'SecretsDirectoryDBA1FAE5',
   ],
 } as const;
 

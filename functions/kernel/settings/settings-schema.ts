@@ -86,6 +86,38 @@ const isConsoleUrl = (value: string): boolean => {
   }
 };
 
+/**
+ * The field groups of a person (user sync), each owned by one source: HR
+ * (`hr`) or the identity provider (`idp`). A change from the other source
+ * leaves the field as it is and is logged as ignored.
+ *
+ * @example
+ * USER_FIELD_GROUPS.map((group) => [group, owners[group]]);
+ */
+const USER_FIELD_GROUPS = [
+  'name',
+  'title',
+  'department',
+  'manager',
+  'location',
+  'employee_number',
+  'employment_dates',
+  'user_name',
+  'emails',
+  'groups',
+  'active',
+] as const;
+
+const fieldOwner = z.enum(['hr', 'idp']);
+
+/** Every group named every time (like `recipients`), so changing one owner never drops another by omission. */
+const userFieldOwners = z.strictObject(
+  Object.fromEntries(USER_FIELD_GROUPS.map((group) => [group, fieldOwner])) as Record<
+    (typeof USER_FIELD_GROUPS)[number],
+    typeof fieldOwner
+  >,
+);
+
 const consoleUrl = z
   .string()
   .check(z.maxLength(500), z.refine(isConsoleUrl, 'must be an https URL without a trailing slash'));
@@ -125,6 +157,8 @@ const settingValues = {
   carrier_tracking_urls: carrierTrackingUrls,
   /** The operators' console, for links in messages (a conflict's page); null: messages name the admin API instead. */
   console_url: z.nullable(consoleUrl),
+  /** Who owns each field group of a person in user sync: `hr` or `idp` (an HR termination deactivates whoever owns `active`). */
+  user_field_owners: userFieldOwners,
 };
 
 /**
@@ -159,6 +193,7 @@ const settingsUpdateSchema = z.strictObject(
     recipients: resettable(settingValues.recipients),
     carrier_tracking_urls: resettable(settingValues.carrier_tracking_urls),
     console_url: resettable(settingValues.console_url),
+    user_field_owners: resettable(settingValues.user_field_owners),
   },
   {
     error: (issue) =>
@@ -176,6 +211,10 @@ export type SettingKey = keyof typeof settingValues;
 export type SettingsUpdate = z.output<typeof settingsUpdateSchema>;
 /** A system settings can name. */
 export type SyncSystem = (typeof SYNC_SYSTEMS)[number];
+/** A field group of a person (user sync). */
+export type UserFieldGroup = (typeof USER_FIELD_GROUPS)[number];
+/** Who owns each field group. */
+export type UserFieldOwners = Settings['user_field_owners'];
 /** A role mails go to. */
 export type RecipientRole = keyof Settings['recipients'];
 
@@ -203,6 +242,19 @@ const DEFAULT_SETTINGS: Settings = {
     usps: 'https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking_number}',
   },
   console_url: null,
+  user_field_owners: {
+    name: 'hr',
+    title: 'hr',
+    department: 'hr',
+    manager: 'hr',
+    location: 'hr',
+    employee_number: 'hr',
+    employment_dates: 'hr',
+    user_name: 'idp',
+    emails: 'idp',
+    groups: 'idp',
+    active: 'idp',
+  },
 };
 
 export {
@@ -211,6 +263,7 @@ export {
   SETTING_KEYS,
   SYNC_SYSTEMS,
   TRACKING_NUMBER,
+  USER_FIELD_GROUPS,
   settingValues,
   settingsUpdateSchema,
 };

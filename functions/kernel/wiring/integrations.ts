@@ -102,6 +102,44 @@ const integrations = {
     auth: { kind: 'bearer', field: 'apiKey' },
     called: true,
   },
+  hr: {
+    title: 'HR system webhooks',
+    fields: {
+      webhookSecret: {
+        env: 'HR_WEBHOOK_SECRET',
+        format: 'webhook-secrets',
+        hint: 'Standard Webhooks secret (whsec_...) the HR system signs /webhooks/hr with',
+      },
+    },
+    auth: { kind: 'none' },
+    called: false,
+  },
+  scim: {
+    title: 'SCIM (identity provider)',
+    fields: {
+      token: {
+        env: 'SCIM_TOKEN',
+        format: 'tokens',
+        hint: 'bearer token Okta or Entra ID sends to /scim/v2, at least 16 characters; during a rotation the old and the new one, separated by a space',
+      },
+    },
+    auth: { kind: 'none' },
+    called: false,
+  },
+  directory: {
+    title: 'Downstream SCIM directory',
+    fields: {
+      scimUrl: {
+        env: 'DIRECTORY_SCIM_URL',
+        format: 'url',
+        hint: 'SCIM 2.0 base URL of the directory users and groups are pushed to, e.g. https://dir.example.com/scim/v2',
+      },
+      token: { env: 'DIRECTORY_SCIM_TOKEN', format: 'text', hint: 'bearer token for the downstream SCIM directory' },
+    },
+    baseUrlField: 'scimUrl',
+    auth: { kind: 'bearer', field: 'token' },
+    called: true,
+  },
   ecommerce: {
     title: 'E-commerce shop',
     fields: {

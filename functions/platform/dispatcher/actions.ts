@@ -2,6 +2,7 @@ import { crmOutboundActions } from '../../crm/actions.js';
 import { erpOutboundActions } from '../../erp/actions.js';
 import type { OutboundActions } from '../../kernel/outbound/action.js';
 import { monitorOutboundActions } from '../../monitor/actions.js';
+import { usersOutboundActions } from '../../users/actions.js';
 
 /**
  * Every tool's outbound actions in one registry, the only place that knows
@@ -20,6 +21,11 @@ const assemble = (...parts: readonly OutboundActions[]): OutboundActions => {
   return registry;
 };
 
-const outboundActions: OutboundActions = assemble(crmOutboundActions, erpOutboundActions, monitorOutboundActions);
+const outboundActions: OutboundActions = assemble(
+  crmOutboundActions,
+  erpOutboundActions,
+  monitorOutboundActions,
+  usersOutboundActions,
+);
 
 export { outboundActions };
