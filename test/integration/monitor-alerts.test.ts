@@ -106,7 +106,15 @@ describe('Sync monitor: reports and alerts on change of status', () => {
     expect(run).toMatchObject({ status: 'healthy', alerts: 0 });
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('healthy');
-    expect(Object.keys(answer.body.integrations).sort()).toEqual(['crm', 'ecommerce', 'erp', 'pos', 'wms']);
+    expect(Object.keys(answer.body.integrations).sort()).toEqual([
+      'crm',
+      'directory',
+      'ecommerce',
+      'erp',
+      'hr',
+      'pos',
+      'wms',
+    ]);
     expect(answer.body.integrations.crm?.hourly).toHaveLength(24);
     expect(await settledCount(slack)).toBe(0);
     expect(pagerduty.requests).toHaveLength(0);
