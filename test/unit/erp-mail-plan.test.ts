@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { erpMailId, erpMailIntents } from '../../functions/erp/mail/erp-mail-intents.js';
-import { escapeHtml, renderErpMail } from '../../functions/erp/mail/render-erp-mail.js';
+import { renderErpMail } from '../../functions/erp/mail/render-erp-mail.js';
+import { escapeHtml } from '../../functions/kernel/outbound/html-escape.js';
 import { orderUpdateOf, pendingOrderUpdates } from '../../functions/erp/domain/order-derivations.js';
 import { DEFAULT_SETTINGS } from '../../functions/kernel/settings/settings-schema.js';
 import { anErpItem, nextVersion } from '../helpers/erp-items.js';

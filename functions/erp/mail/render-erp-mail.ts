@@ -3,6 +3,7 @@ import { trackingUrl } from '../../kernel/settings/setting-lookups.js';
 import type { Settings } from '../../kernel/settings/settings-schema.js';
 import type { ErpItem } from '../domain/erp-items.js';
 import type { ErpMailIntent } from './erp-mail-intents.js';
+import { escapeHtml } from '../../kernel/outbound/html-escape.js';
 
 /**
  * A mail intent made into a mail, or why it waits or is not sent. Pure:
@@ -43,23 +44,6 @@ interface MailBody {
   readonly facts: readonly (readonly [string, string | undefined])[];
   readonly link?: { readonly label: string; readonly url: string };
 }
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * Text made safe to place in HTML, in element content and in quoted
- * attributes alike.
- *
- * @example
- * escapeHtml('<b>"Tom & Jerry"</b>'); // '&lt;b&gt;&quot;Tom &amp; Jerry&quot;&lt;/b&gt;'
- */
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 const textOf = (body: MailBody): string => {
   const facts = body.facts.filter(([, value]) => value !== undefined).map(([label, value]) => `${label}: ${value}`);
@@ -242,4 +226,4 @@ const renderErpMail = (
   }
 };
 
-export { renderErpMail, escapeHtml };
+export { renderErpMail };

@@ -1,5 +1,6 @@
 import type { MailRequestSpec } from '../../kernel/outbound/message.js';
 import type { ProductInfo } from './alerts.js';
+import { escapeHtml } from '../../kernel/outbound/html-escape.js';
 
 /**
  * The purchasing mail of a low-stock crossing, beside the Slack post: the
@@ -13,16 +14,6 @@ export interface LowStockSubject {
   /** The level that crossed: available when the stock item has it, else on hand. */
   readonly quantity: number;
 }
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 /**
  * The mail to the purchasing recipients: "Low Stock Alert: {sku}", with a
