@@ -15,7 +15,7 @@ import {
 const tables = {
   users: {
     description:
-      'People and groups: one item per user and group (SCIM document, version), userName locks, externalId and group name lookups, one item per group member.',
+      'People and groups: one item per user and group (SCIM document, version), userName locks, group externalId and name lookups, one item per group member.',
     partitionKey: 'pk',
     sortKey: 'sk',
     stream: 'NEW_AND_OLD_IMAGES',
@@ -26,6 +26,11 @@ const tables = {
       { name: 'byMember', partitionKey: 'member_user_id', sortKey: 'pk', include: ['group_id'] },
       // Sparse: future-dated HR changes only; the schedule's "what is due" is one Query (read again by key).
       { name: 'pendingByDue', partitionKey: 'due', sortKey: 'due_at', include: ['delivery_id'] },
+      // Sparse: users and groups carrying an externalId (sk tells them apart); `externalId eq` is one Query, no
+      // lookup item to write on a create. Eventually consistent: no uniqueness rests on it.
+      { name: 'byExternalId', partitionKey: 'external_id', sortKey: 'sk', include: ['id'] },
+      // Sparse: users with a work email; HR's match by work email, no lookup item to write on a create.
+      { name: 'byWorkEmail', partitionKey: 'work_email_key', include: ['id'] },
     ],
   },
 } as const satisfies Record<string, TableSpec>;
@@ -84,7 +89,8 @@ const functions = {
     timeoutSeconds: 10,
     reservedConcurrency: 10,
     tables: {
-      // The user write is one TransactWriteItems: each of its items is authorised by its own action.
+      // A hire takes the userName lock (PutItem), then writes the user and its lookups in one TransactWriteItems:
+      // each of its items is authorised by its own action.
       users: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
       syncLog: ['PutItem'],

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTERPRISE, PATCH_OP, TEST_SCIM_TOKEN, scim, scimEnv, scimUser } from '../helpers/scim-client.js';
 import { eventually } from '../helpers/http-client.js';
@@ -470,5 +470,91 @@ describe('SCIM bearer token', () => {
     } finally {
       process.env.SCIM_TOKEN = TEST_SCIM_TOKEN;
     }
+  });
+});
+
+describe('the userName lock of a create', () => {
+  /** A lock left by a create that crashed before writing its user, taken `ageMs` ago. */
+  const putOrphanLock = async (userName: string, ageMs: number): Promise<void> => {
+    await stack.dynamodb.send(
+      new PutCommand({
+        TableName: usersTable(),
+        Item: {
+          pk: `username#${userName.toLowerCase()}`,
+          sk: 'LOCK',
+          user_id: `crashed-${userName}`,
+          user_name: userName,
+          locked_at: new Date(Date.now() - ageMs).toISOString(),
+        },
+      }),
+    );
+  };
+
+  it('lets exactly one of two concurrent creates of one userName in different case through, the other 409', async () => {
+    // Prepare
+    const userName = String(scimUser().userName);
+    // Act
+    const answers = await Promise.all([
+      scim(stack, 'POST', '/Users', scimUser({ userName })),
+      scim(stack, 'POST', '/Users', scimUser({ userName: userName.toUpperCase() })),
+    ]);
+    // Assess
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.status === 409)?.body).toMatchObject({ scimType: 'uniqueness' });
+    const found = await filterUsers(`userName eq "${userName}"`);
+    expect(found.body).toMatchObject({ totalResults: 1 });
+  });
+
+  it('answers a filter through an orphan lock with nothing, and lets a create take the lock over once it is old', async () => {
+    // Prepare
+    const userName = String(scimUser().userName);
+    await putOrphanLock(userName, 10 * 60_000);
+    // Act
+    const before = await filterUsers(`userName eq "${userName}"`);
+    const created = await scim(stack, 'POST', '/Users', scimUser({ userName: userName.toUpperCase() }));
+    const after = await filterUsers(`userName eq "${userName}"`);
+    // Assess
+    expect(before.body).toMatchObject({ totalResults: 0 });
+    expect(created.status).toBe(201);
+    expect(after.body).toMatchObject({ totalResults: 1, Resources: [{ id: created.body.id }] });
+  });
+
+  it('refuses a create with 409 while an orphan lock is young enough to be a create in flight', async () => {
+    // Prepare
+    const userName = String(scimUser().userName);
+    await putOrphanLock(userName, 1_000);
+    // Act
+    const answer = await scim(stack, 'POST', '/Users', scimUser({ userName }));
+    // Assess
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ scimType: 'uniqueness' });
+  });
+
+  it('takes over an old orphan lock on a rename too', async () => {
+    // Prepare
+    const user = await create();
+    const userName = String(scimUser().userName);
+    await putOrphanLock(userName, 10 * 60_000);
+    // Act
+    const renamed = await scim(stack, 'PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'userName', value: userName }],
+    });
+    const found = await filterUsers(`userName eq "${userName}"`);
+    // Assess
+    expect(renamed.status).toBe(200);
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id: user.id }] });
+  });
+
+  it('writes no lookup item for a create: externalId and work email are found through indexes on the user', async () => {
+    // Prepare
+    const before = await allItems();
+    // Act
+    const user = await create();
+    // Assess
+    const added = (await allItems()).filter((item) => !before.some((old) => old.pk === item.pk && old.sk === item.sk));
+    expect(added.map((item) => `${item.sk}`).sort()).toEqual(['LOCK', 'USER']);
+    const byExternal = await filterUsers(`externalId eq "${user.externalId}"`);
+    expect(byExternal.body).toMatchObject({ totalResults: 1, Resources: [{ id: user.id }] });
   });
 });

@@ -6,11 +6,14 @@
  *   without `id` and `meta`), a `version` every write is conditional on,
  *   and `resource_type`/`listed_at` for the sparse `byType` index (removed
  *   on DELETE, so a deleted user leaves every list and filter at once);
- * - the userName lock: pk `username#<lower-cased userName>`, sk `LOCK`:
- *   userName is unique case-insensitively (RFC 7643), and `userName eq`
- *   is one GetItem on it;
- * - an externalId lookup: pk `externalid#<externalId>`, sk `user#<id>` (or
- *   `group#<id>`): not unique (RFC 7643 leaves that to the client), one Query;
+ * - the userName lock: pk `username#<lower-cased userName>`, sk `LOCK`,
+ *   `user_id`, `locked_at` (when a create took it on its own, see
+ *   `user-name-locks.ts`): userName is unique case-insensitively
+ *   (RFC 7643), and `userName eq` is one GetItem on it;
+ * - a user's externalId is its own `external_id`, in the sparse
+ *   `byExternalId` index (not unique: RFC 7643 leaves that to the client);
+ * - a group's externalId lookup: pk `externalid#<externalId>`, sk
+ *   `group#<id>`, one Query;
  * - a group: pk `group#<id>`, sk `GROUP`; each member its own item (sk
  *   `member#<userId>`, so a large group never meets the 400 KB item limit
  *   and `excludedAttributes=members` reads one item), indexed `byMember`
@@ -93,7 +96,6 @@ class VersionMovedError extends Error {
 const keys = {
   user: (id: string) => ({ pk: `user#${id}`, sk: 'USER' }),
   userNameLock: (userName: string) => ({ pk: `username#${userName.toLowerCase()}`, sk: 'LOCK' }),
-  externalId: (externalId: string, userId: string) => ({ pk: `externalid#${externalId}`, sk: `user#${userId}` }),
   groupExternalId: (externalId: string, groupId: string) => ({
     pk: `externalid#${externalId}`,
     sk: `group#${groupId}`,

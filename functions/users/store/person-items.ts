@@ -4,9 +4,10 @@ import type { FieldSources, HrProfile } from '../domain/field-ownership.js';
  * What user sync's HR half keeps on a user item beside H4's SCIM fields,
  * and the keys of its own items in the `users` table:
  *
- * - employee id lookup: pk `employeeid#<lower id>`, sk `user#<userId>`;
- * - work email lookup: pk `workemail#<lower email>`, sk `user#<userId>`
- *   (both written in the user's own transaction, moved when the value moves);
+ * - employee id lookup: pk `employeeid#<lower id>`, sk `user#<userId>`
+ *   (written in the user's own transaction, moved when the value moves);
+ * - the work email is no item: the user's `work_email_key`, indexed by the
+ *   sparse `byWorkEmail` index;
  * - a person waiting for their manager: pk `awaitmanager#<lower manager id>`,
  *   sk `user#<userId>`, so the manager's hire resolves them with one Query;
  * - a future-dated HR change: pk `user#<userId>` (or `employee#<lower id>`
@@ -61,8 +62,6 @@ const personKeys = {
     pk: `employeeid#${employeeId.toLowerCase()}`,
     sk: `user#${userId}`,
   }),
-  workEmailPartition: (email: string) => `workemail#${email.toLowerCase()}`,
-  workEmail: (email: string, userId: string) => ({ pk: `workemail#${email.toLowerCase()}`, sk: `user#${userId}` }),
   awaitManagerPartition: (managerEmployeeId: string) => `awaitmanager#${managerEmployeeId.toLowerCase()}`,
   awaitManager: (managerEmployeeId: string, userId: string) => ({
     pk: `awaitmanager#${managerEmployeeId.toLowerCase()}`,

@@ -7,9 +7,11 @@ import { getUsers } from './user-reads.js';
 import type { TransactItem } from './user-writes.js';
 
 /**
- * Finding a person by what HR knows (employee id, work email), and the
- * lookup items that make those one Query each, moved in the user's own
- * transaction like H4's userName lock and externalId lookup.
+ * Finding a person by what HR knows (employee id, work email). The employee
+ * id (and the manager awaited) are lookup items moved in the user's own
+ * transaction, written only by HR; the work email, which every SCIM create
+ * sets, is the user item's own `work_email_key` in the sparse `byWorkEmail`
+ * index, so a create writes no lookup item for it.
  */
 
 const idsIn = async (partition: string): Promise<string[]> => {
@@ -37,13 +39,26 @@ const findUserByEmployeeId = async (employeeId: string): Promise<UserItem | unde
 };
 
 /**
- * The user whose work email this is, case-insensitively.
+ * The user whose work email this is, case-insensitively: one Query of the
+ * sparse `byWorkEmail` index on the user item's own `work_email_key`, then
+ * the user read consistently (a stale index entry is passed over). The
+ * index is eventually consistent, so a work email set a moment ago may not
+ * match yet: acceptable for HR matching, which is no uniqueness check and
+ * tries the employee id first and the userName (read consistently) after.
  *
  * @example
  * const user = await findUserByWorkEmail('Ada@Example.com');
  */
 const findUserByWorkEmail = async (email: string): Promise<UserItem | undefined> => {
-  const users = await getUsers(await idsIn(personKeys.workEmailPartition(email)));
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('users'),
+      IndexName: 'byWorkEmail',
+      KeyConditionExpression: 'work_email_key = :email',
+      ExpressionAttributeValues: { ':email': email.toLowerCase() },
+    }),
+  );
+  const users = await getUsers((out.Items ?? []).map((item) => item.id as string));
   return users.find((user) => (user as PersonAttributes).work_email_key === email.toLowerCase());
 };
 
@@ -70,9 +85,9 @@ const workEmailOf = (resource: Readonly<Record<string, unknown>>): string | unde
 };
 
 /**
- * The lookup items to move when a write changes the employee id, the work
- * email or the manager awaited: deletes of the old, puts of the new, for
- * the user's transaction.
+ * The lookup items to move when a write changes the employee id or the
+ * manager awaited: deletes of the old, puts of the new, for the user's
+ * transaction (the work email needs none: it is indexed on the user).
  *
  * @example
  * writeUser({ ..., person: next, extraItems: personLookupChanges(id, previousAttributes, next) });
@@ -90,7 +105,6 @@ const personLookupChanges = (
     if (now !== undefined) changes.push({ Put: { TableName: table, Item: { ...key(now, userId), user_id: userId } } });
   };
   move(previous?.employee_id, next.employee_id, personKeys.employee);
-  move(previous?.work_email_key, next.work_email_key, personKeys.workEmail);
   move(previous?.manager_employee_id, next.manager_employee_id, personKeys.awaitManager);
   return changes;
 };

@@ -41,8 +41,14 @@ const findUserByUserName = async (userName: string): Promise<UserItem | undefine
 
 /**
  * The users whose externalId is this one (exact match: RFC 7643 makes
- * externalId case-sensitive): one Query on the lookup partition, then the
- * users themselves.
+ * externalId case-sensitive): one Query of the sparse `byExternalId` index
+ * (user items only, by its sort key), then the users themselves, read
+ * consistently and kept only if they still carry that externalId. The index
+ * is eventually consistent: a user created or changed a moment ago may be
+ * missing from the answer for that moment. Acceptable: externalId is no
+ * uniqueness check (RFC 7643 leaves it to the client, and the userName
+ * lock, read consistently, is what refuses a duplicate), and a stale entry
+ * is filtered out by the consistent read.
  *
  * @example
  * const users = await findUsersByExternalId('00u1abcd');
@@ -51,13 +57,13 @@ const findUsersByExternalId = async (externalId: string): Promise<UserItem[]> =>
   const out = await dynamo().send(
     new QueryCommand({
       TableName: tableName('users'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
-      ExpressionAttributeValues: { ':pk': keys.externalIdPartition(externalId), ':user': 'user#' },
-      ConsistentRead: true,
+      IndexName: 'byExternalId',
+      KeyConditionExpression: 'external_id = :external AND sk = :user',
+      ExpressionAttributeValues: { ':external': externalId, ':user': 'USER' },
     }),
   );
-  const ids = (out.Items ?? []).map((item) => item.user_id as string);
-  return getUsers(ids);
+  const ids = (out.Items ?? []).map((item) => item.id as string);
+  return (await getUsers(ids)).filter((user) => user.external_id === externalId);
 };
 
 /**

@@ -1,17 +1,22 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isTransactionConflict, refusalOf } from '../../kernel/aws/condition-failure.js';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
 import { type CarriedSyncEvent, encodeSyncEvent } from '../../kernel/sync-log/sync-events.js';
 import { type ScimDocument, type UserItem, UserNameTakenError, VersionMovedError, keys } from './items.js';
 import { type PersonAttributes, personAttributesOf } from './person-items.js';
+import { claimUserName, clearOrphanLock, releaseUserName } from './user-name-locks.js';
 
 /**
  * Writes of users: create, replace (PUT and PATCH both end here) and
- * delete. Each is one TransactWriteItems holding the user and its lookup
- * items, so the userName lock and the externalId lookup can never disagree
- * with the user, and each is conditional on the version read (a create on
- * the item not existing).
+ * delete. The userName lock is the only lookup item a user write moves:
+ * externalId and work email are attributes of the user item, found through
+ * the sparse `byExternalId` and `byWorkEmail` indexes, so they can never
+ * disagree with the user. A create takes the lock with one conditional
+ * PutItem, then writes the user with another (see `user-name-locks.ts` for
+ * why, and for the orphan a crash between them leaves); a replace or
+ * delete is one TransactWriteItems of the user and its lock moves,
+ * conditional on the version read.
  */
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -59,7 +64,7 @@ const userItemOf = ({ id, resource, previous, event, now, person }: UserWrite): 
   };
 };
 
-/** The lookup items to move when userName or externalId changed; index of the new lock when one is taken. */
+/** The lock moves of a replace that changed the userName; index of the new lock when one is taken. */
 const lookupChanges = (item: UserItem, previous: UserItem | undefined, table: string) => {
   const changes: TransactItem[] = [];
   let lockIndex: number | undefined;
@@ -84,16 +89,6 @@ const lookupChanges = (item: UserItem, previous: UserItem | undefined, table: st
       },
     });
   }
-  if (previous?.external_id !== item.external_id) {
-    if (previous?.external_id !== undefined) {
-      changes.push({ Delete: { TableName: table, Key: keys.externalId(previous.external_id, item.id) } });
-    }
-    if (item.external_id !== undefined) {
-      changes.push({
-        Put: { TableName: table, Item: { ...keys.externalId(item.external_id, item.id), user_id: item.id } },
-      });
-    }
-  }
   return { changes, lockIndex };
 };
 
@@ -114,9 +109,37 @@ const commit = async (items: TransactItem[], lockIndex: number | undefined, id: 
 };
 
 /**
+ * Creates a user: its userName lock first, then the user alone (one
+ * PutItem), or with the caller's extra items in one transaction (HR's
+ * lookups). When the user cannot be written the lock is given back.
+ */
+const createUser = async (write: UserWrite, item: UserItem, table: string): Promise<void> => {
+  const userName = String(item.resource.userName);
+  await claimUserName(userName, item.id, write.now);
+  const userPut = { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
+  try {
+    const extra = write.extraItems ?? [];
+    if (extra.length === 0) {
+      try {
+        await dynamo().send(new PutCommand(userPut));
+      } catch (error) {
+        if (refusalOf(error) || isTransactionConflict(error)) throw new VersionMovedError(item.id);
+        throw error;
+      }
+    } else {
+      await commit([{ Put: userPut }, ...extra], undefined, item.id, userName);
+    }
+  } catch (error) {
+    await releaseUserName(userName, item.id);
+    throw error;
+  }
+};
+
+/**
  * Stores a user: creates it when `previous` is absent, else replaces it if
- * it is still at `previous.version`. The userName lock and externalId
- * lookup move with it in the same transaction.
+ * it is still at `previous.version` (the userName lock moving with it in
+ * the same transaction; an orphan lock on the new userName is cleared and
+ * the write tried once more).
  *
  * @throws UserNameTakenError when another user holds the userName (any case).
  * @throws VersionMovedError when the user changed or was deleted since it was read.
@@ -128,31 +151,35 @@ const writeUser = async (write: UserWrite): Promise<UserItem> => {
   const table = tableName('users');
   const item = userItemOf(write);
   const { previous } = write;
-  const userWrite: TransactItem = previous
-    ? {
-        Put: {
-          TableName: table,
-          Item: item,
-          ConditionExpression: 'version = :v AND attribute_not_exists(deleted_at)',
-          ExpressionAttributeValues: { ':v': previous.version },
-        },
-      }
-    : { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+  if (!previous) {
+    await createUser(write, item, table);
+    return item;
+  }
+  const userWrite: TransactItem = {
+    Put: {
+      TableName: table,
+      Item: item,
+      ConditionExpression: 'version = :v AND attribute_not_exists(deleted_at)',
+      ExpressionAttributeValues: { ':v': previous.version },
+    },
+  };
   const { changes, lockIndex } = lookupChanges(item, previous, table);
-  await commit(
-    [userWrite, ...changes, ...(write.extraItems ?? [])],
-    lockIndex,
-    item.id,
-    String(item.resource.userName),
-  );
+  const userName = String(item.resource.userName);
+  const run = () => commit([userWrite, ...changes, ...(write.extraItems ?? [])], lockIndex, item.id, userName);
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof UserNameTakenError) || !(await clearOrphanLock(userName, write.now))) throw error;
+    await run();
+  }
   return item;
 };
 
 /**
  * Deletes a user as SCIM sees it: the item stays (its history, for the sync
  * log and the downstream push) but leaves the `byType` index and every
- * read, and its userName lock and externalId lookup go, so the userName is
- * free again.
+ * read (the index lookups read the user and pass it over), and its
+ * userName lock goes, so the userName is free again.
  *
  * @throws VersionMovedError when the user changed since it was read.
  *
@@ -186,9 +213,6 @@ const deleteUser = async (previous: UserItem, event: CarriedSyncEvent, now: Date
       },
     },
   ];
-  if (previous.external_id !== undefined) {
-    items.push({ Delete: { TableName: table, Key: keys.externalId(previous.external_id, previous.id) } });
-  }
   await commit(items, undefined, previous.id, previous.user_name_key);
 };
 
