@@ -70,7 +70,8 @@ export type TableOperation =
  * `test/unit/table-grants.test.ts` holds the list to what the code calls.
  */
 export type TableAccess = readonly TableOperation[];
-export type QueueAccess = 'send' | 'consume';
+/** `consume-send`: a consumer that also sends to its own queue (a bulk page handing on the next one). */
+export type QueueAccess = 'send' | 'consume' | 'consume-send';
 /**
  * What a function does with a queue's dead-letter queue: `send` puts a
  * message there itself (a consumer that knows a failure is permanent, with

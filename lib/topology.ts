@@ -1,3 +1,4 @@
+import { bulkTopology } from '../functions/bulk/topology.js';
 import { conflictsTopology } from '../functions/conflicts/topology.js';
 import { consoleTopology } from '../functions/console/topology.js';
 import { crmTopology } from '../functions/crm/topology.js';
@@ -29,6 +30,7 @@ const fragments: readonly TopologyFragment[] = [
   consoleTopology,
   monitorTopology,
   usersTopology,
+  bulkTopology,
 ];
 
 /**

@@ -170,8 +170,8 @@ export class SyncFunction extends Construct {
    * crmInbound.bindQueue(outbound, 'send');
    */
   public bindQueue(queue: SyncQueue, access: QueueAccess): this {
-    if (access === 'send') queue.queue.grantSendMessages(this.function);
-    else {
+    if (access !== 'consume') queue.queue.grantSendMessages(this.function);
+    if (access !== 'send') {
       queue.queue.grantConsumeMessages(this.function);
       // The consumer says "last attempt" in its log and sync event when a retry would go to the DLQ.
       this.function.addEnvironment(queueMaxReceiveEnvName(queue.topologyName), String(queue.maxReceiveCount));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mappingFor, mappings } from '../../functions/crm/mappings/index.js';
+import { mappingFor, mappings } from '../../functions/kernel/mappings/crm/index.js';
 import { defineMapping, remoteSchema, toLocal, toRemote } from '../../functions/kernel/mappings/mapping.js';
 import * as z from '../../functions/kernel/validation.js';
 

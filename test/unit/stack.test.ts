@@ -42,6 +42,8 @@ const statefulLogicalIds = {
     'TablesErp78F7B10D',
     // User sync's people and groups (functions/users/topology.ts).
     'TablesUsersBA34CAA2',
+    // Bulk sync's jobs, checkpoints and errors (functions/bulk/topology.ts).
+    'TablesBulk60190460',
   ],
   'AWS::SQS::Queue': [
     'QueuesOutboundQueueFA5F324B',
@@ -50,6 +52,9 @@ const statefulLogicalIds = {
     'QueuesStreamFailuresDlqD2788920',
     // The schedules' dead-letter queue, there since the first schedule (conflict-resolver).
     'SchedulesFailuresA71BED24',
+    // Bulk sync's pages (functions/bulk/topology.ts).
+    'QueuesBulkPagesQueue84985F12',
+    'QueuesBulkPagesDlqF038E0E0',
   ],
   'AWS::SecretsManager::Secret': [
     'SecretsAdmin3D879B6C',
@@ -230,10 +235,11 @@ describe('Class: SyncToolsStack', () => {
         const actions = statements.filter((s) => mentions(s, queueIds(queue).queue)).flatMap(actionsOf);
         // Redriving a queue's DLQ means sending its messages back to the queue.
         const redrives = (spec as FunctionSpec).deadLetterQueues?.[queue] === 'redrive';
-        if (access === 'consume')
-          expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+        const consumes = access === 'consume' || access === 'consume-send';
+        if (consumes) expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+        if (access === 'consume-send') expect(actions).toContain('sqs:SendMessage');
         else if (access === 'send' || redrives || onFailure.has(queue)) expect(actions).toContain('sqs:SendMessage');
-        if (access !== 'consume') expect(actions).not.toContain('sqs:ReceiveMessage');
+        if (!consumes) expect(actions).not.toContain('sqs:ReceiveMessage');
         if (!access && !redrives && !onFailure.has(queue)) expect(actions).toEqual([]);
       }
     });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crmChangeEvent } from '../../functions/crm/inbound/receive-change.js';
-import { crmOpportunity } from '../../functions/crm/mappings/crm-opportunity.js';
+import { crmOpportunity } from '../../functions/kernel/mappings/crm/crm-opportunity.js';
 import { inventoryAdjustment } from '../../functions/kernel/stock/adjustment.js';
 import { changeTime, MAX_CHANGE_TIME_AHEAD_MS } from '../../functions/kernel/http/change-time.js';
 import { parseExactJson } from '../../functions/kernel/http/exact-json.js';

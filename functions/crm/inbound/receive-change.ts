@@ -3,7 +3,7 @@ import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { storableOr400 } from '../../kernel/http/storable.js';
 import { HttpError } from '../../kernel/http/responses.js';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
-import { mappingFor, mappedTypes } from '../mappings/index.js';
+import { mappingFor, mappedTypes } from '../../kernel/mappings/crm/index.js';
 import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
 import { type InboundResult, applyInboundChange } from '../../kernel/inbound/apply-inbound.js';
 import { dynamoRecordStore } from '../../kernel/inbound/dynamo-record-store.js';

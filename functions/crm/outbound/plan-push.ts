@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { mappingFor } from '../mappings/index.js';
+import { mappingFor } from '../../kernel/mappings/crm/index.js';
 import type { OutboundMessageInput } from '../../kernel/outbound/message.js';
 import type { StoredRecord } from '../../kernel/records/record.js';
 

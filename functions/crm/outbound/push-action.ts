@@ -1,5 +1,5 @@
 import type { OutboundAction } from '../../kernel/outbound/action.js';
-import { mappingFor } from '../mappings/index.js';
+import { mappingFor } from '../../kernel/mappings/crm/index.js';
 import { toRemote } from '../../kernel/mappings/mapping.js';
 import { logger } from '../../kernel/observability.js';
 import { acknowledgePush } from '../../kernel/records/outbound-writes.js';

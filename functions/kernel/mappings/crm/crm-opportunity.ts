@@ -1,4 +1,4 @@
-import { defineMapping } from '../../kernel/mappings/mapping.js';
+import { defineMapping } from '../mapping.js';
 
 /** CRM opportunity -> local opportunity (inbound only). */
 export const crmOpportunity = defineMapping({

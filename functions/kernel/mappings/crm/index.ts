@@ -1,7 +1,7 @@
 import { crmAccount } from './crm-account.js';
 import { crmContact } from './crm-contact.js';
 import { crmOpportunity } from './crm-opportunity.js';
-import type { RecordMapping } from '../../kernel/mappings/mapping.js';
+import type { RecordMapping } from '../mapping.js';
 
 /** Every mapping, by system and record type. Add a module here to sync a new type. */
 const mappings: readonly RecordMapping[] = [crmContact, crmAccount, crmOpportunity];

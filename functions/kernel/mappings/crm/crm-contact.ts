@@ -1,4 +1,4 @@
-import { defineMapping } from '../../kernel/mappings/mapping.js';
+import { defineMapping } from '../mapping.js';
 
 /** CRM contact <-> local contact. The company name belongs to the CRM account, so it only flows in. */
 export const crmContact = defineMapping({

@@ -1,4 +1,4 @@
-import { defineMapping } from '../../kernel/mappings/mapping.js';
+import { defineMapping } from '../mapping.js';
 
 /** CRM account -> local account (inbound only: the CRM owns accounts). */
 export const crmAccount = defineMapping({

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { HttpError } from '../../kernel/http/responses.js';
+import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import * as z from '../../kernel/validation.js';
+import type { BulkJob } from '../domain/job.js';
+import { sources } from '../sources/index.js';
+import { createJob } from '../store/job-create.js';
+import { sendPage } from '../store/page-queue.js';
+import { LOCAL_ENTITIES, localTypeOf } from '../targets/local-types.js';
+
+/** The body of `POST /admin/bulk-jobs` and `POST /bulk-sync`. */
+const startBody = z.object({
+  source: z.string().check(z.minLength(1), z.maxLength(40)),
+  target: z.string().check(z.minLength(1), z.maxLength(40)),
+  entity: z.string().check(z.minLength(1), z.maxLength(60)),
+  batch_size: z._default(z.int().check(z.gte(1), z.lte(1000)), 200),
+  since: z.optional(z.iso.datetime({ offset: true })),
+  dry_run: z._default(z.boolean(), false),
+});
+
+/**
+ * Targets bulk sync writes to: our own store, and the CRM (from our store,
+ * through the outbound queue). Other system targets are refused by name.
+ */
+const TARGETS = ['local', 'crm'] as const;
+/** `local` as a source: our own store, read for a system target. */
+const LOCAL_SOURCE = 'local';
+
+const invalid = (field: string, message: string, extra: Record<string, unknown> = {}): HttpError =>
+  new HttpError(400, `Invalid body: ${field}: ${message}`, { issues: [{ path: field, message }], ...extra });
+
+/**
+ * Checks a start request, stores the job with its lock (409 when a job for
+ * the same source, target and entity runs) and queues its first page.
+ *
+ * @example
+ * await startJob({ source: 'crm', target: 'local', entity: 'contacts' }, new Date()); // { job_id, status: 'queued' }
+ */
+const startJob = async (body: unknown, now: Date): Promise<{ job_id: string; status: 'queued' }> => {
+  const request = parseOr400(startBody, body, 'body');
+  const source = sources[request.source];
+  if (!source && request.source !== LOCAL_SOURCE) {
+    throw invalid('source', `unknown system ${request.source}`, { known: [...Object.keys(sources), LOCAL_SOURCE] });
+  }
+  const readable = source ? Object.keys(source.entities) : Object.keys(LOCAL_ENTITIES);
+  if (!readable.includes(request.entity)) {
+    throw invalid('entity', `${request.source} cannot read ${request.entity}`, { known: readable });
+  }
+  if (!(TARGETS as readonly string[]).includes(request.target) || request.target === request.source) {
+    throw invalid('target', `unknown or unsupported target ${request.target} for ${request.source}`, {
+      known: TARGETS,
+    });
+  }
+  // Our store takes what has a mapping; the CRM takes our own records (its mapping's outbound part).
+  const takes = request.target === 'local' ? Boolean(localTypeOf(request.source, request.entity)) : !source;
+  if (!takes) {
+    throw invalid('target', `${request.target} cannot take ${request.source} ${request.entity}`);
+  }
+  const at = now.toISOString();
+  const job: BulkJob = {
+    job_id: randomUUID(),
+    status: 'queued',
+    source: request.source,
+    target: request.target,
+    entity: request.entity,
+    batch_size: request.batch_size,
+    ...(request.since === undefined ? {} : { since: request.since }),
+    dry_run: request.dry_run,
+    processed: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    errors: 0,
+    pages: 0,
+    next_page: 1,
+    next_cursor: null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
+  if (!(await createJob(job))) {
+    throw new HttpError(409, `A bulk job for ${job.source} -> ${job.target} ${job.entity} is running`);
+  }
+  await sendPage({ job_id: job.job_id, page: 1, cursor: null });
+  return { job_id: job.job_id, status: 'queued' };
+};
+
+export { startJob };

@@ -1,0 +1,160 @@
+import { isDeepStrictEqual } from 'node:util';
+import { HttpError } from '../../kernel/http/responses.js';
+import { parseOr400 } from '../../kernel/http/parse-or-400.js';
+import { storableOr400 } from '../../kernel/http/storable.js';
+import { applyInboundChange } from '../../kernel/inbound/apply-inbound.js';
+import { agreesWith } from '../../kernel/inbound/apply-rule.js';
+import { dynamoRecordStore } from '../../kernel/inbound/dynamo-record-store.js';
+import { type InboundChange, type InboundDecision, decideInbound } from '../../kernel/inbound/inbound-rules.js';
+import type { InboundRecordStore } from '../../kernel/inbound/record-store.js';
+import { mappingFor } from '../../kernel/mappings/crm/index.js';
+import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
+import type { RecordData, StoredRecord } from '../../kernel/records/record.js';
+import type { FieldChange, Outcome } from '../domain/job.js';
+import { localTypeOf } from './local-types.js';
+
+/**
+ * The `local` target: our own store, through the SAME inbound rules as the
+ * webhooks (matching, dedupe, stale, conflicts; kernel/inbound) with the
+ * SAME mappings (kernel/mappings), so a bulk load racing live webhooks never
+ * overwrites a newer change: the source's change time decides, as for a
+ * webhook. Each record is one inbound change whose delivery id is derived
+ * from the job, the page and the record's id, so a page applied twice is a
+ * duplicate the second time and writes nothing new.
+ */
+/** What became of one record. */
+export interface RecordOutcome {
+  readonly outcome: Outcome;
+  readonly recordId: string;
+  readonly reason?: string;
+  /** Dry runs: the fields that would change, before and after. */
+  readonly changes?: Readonly<Record<string, FieldChange>>;
+}
+
+export interface LocalApply {
+  readonly source: string;
+  readonly target: string;
+  readonly entity: string;
+  readonly jobId: string;
+  readonly page: number;
+  /** The job's start: a record that carries no change time of its own is as of then. */
+  readonly asOf: string;
+  readonly dryRun: boolean;
+}
+
+const TIME_FIELDS = ['updatedAt', 'updated_at', 'lastModifiedDate', 'modified_at'] as const;
+
+const changeTimeOf = (record: Record<string, unknown>, fallback: string): string => {
+  for (const field of TIME_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) {
+      // Never ahead of now: a source clock running fast must not make its records win forever.
+      return new Date(Math.min(Date.parse(value), Date.now())).toISOString();
+    }
+  }
+  return fallback;
+};
+
+const reasonOf = (error: unknown): string => {
+  if (error instanceof HttpError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+};
+
+const diff = (before: RecordData, after: RecordData): Record<string, FieldChange> =>
+  Object.fromEntries(
+    Object.entries(after)
+      .filter(([field, value]) => !isDeepStrictEqual(before[field] ?? null, value ?? null))
+      .map(([field, value]) => [field, { from: before[field] ?? null, to: value ?? null }]),
+  );
+
+/** The outcome a decision of the inbound rules stands for. */
+const outcomeOf = (decision: InboundDecision, record: StoredRecord | undefined, data: RecordData): Outcome => {
+  switch (decision.kind) {
+    case 'create':
+    case 'tombstone':
+      return 'created';
+    case 'apply':
+    case 'delete':
+      return 'updated';
+    case 'echo':
+    case 'duplicate':
+      return 'unchanged';
+    case 'stale':
+      // Older than what we hold: left alone; unchanged when it says what we hold anyway (a re-sync).
+      return record && agreesWith(record.data, data) ? 'unchanged' : 'skipped';
+    case 'conflict':
+      return 'skipped';
+  }
+};
+
+/**
+ * A record this very page applied before (the page is processed again after
+ * a crash between its apply and its commit): the rules now see a duplicate,
+ * so its first outcome is read back from the record, as created when the
+ * record has not changed since it was created.
+ */
+const firstOutcome = (record: StoredRecord): Outcome =>
+  record.created_at === record.updated_at ? 'created' : 'updated';
+
+/**
+ * Applies (or, in a dry run, only decides) one source record in our store.
+ * A record that fails its mapping is an error of that record.
+ *
+ * @example
+ * const result = await applyToLocal(job, { id: '003A', email: 'ana@example.com' }, 0);
+ */
+const applyToLocal = async (
+  job: LocalApply,
+  remote: Record<string, unknown>,
+  store: InboundRecordStore = dynamoRecordStore,
+): Promise<RecordOutcome> => {
+  const rawId = remote.id ?? remote.Id ?? remote.external_id;
+  const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
+  if (recordId === '') return { outcome: 'errors', recordId: '', reason: 'id: the record has no id' };
+  const recordType = localTypeOf(job.source, job.entity) as string;
+  const mapping = mappingFor(job.source, recordType);
+  if (!mapping) return { outcome: 'errors', recordId, reason: `no mapping for ${job.source} ${recordType}` };
+  let data: RecordData;
+  try {
+    data = storableOr400(toLocal(mapping, parseOr400(remoteSchema(mapping), remote, 'record')), { path: ['data'] });
+  } catch (error) {
+    return { outcome: 'errors', recordId, reason: reasonOf(error) };
+  }
+  const change: InboundChange = {
+    source: job.source,
+    event: 'updated',
+    recordType,
+    externalId: recordId,
+    data,
+    timestamp: changeTimeOf(remote, job.asOf),
+    deliveryId: `bulk:${job.jobId}:${job.page}:${recordId}`,
+  };
+  const record =
+    (await store.findByExternalId(recordType, job.source, recordId)) ??
+    (await store.findUnlinkedMatch(recordType, data));
+  if (record?.last_delivery_id === change.deliveryId) return { outcome: firstOutcome(record), recordId };
+  const decision = decideInbound(record, change);
+  if (job.dryRun) {
+    const outcome = outcomeOf(decision, record, data);
+    return { outcome, recordId, changes: outcome === 'created' ? diff({}, data) : diff(record?.data ?? {}, data) };
+  }
+  try {
+    const result = await applyInboundChange(change, store);
+    switch (result.status) {
+      case 'synced':
+        // The rules decided on a fresh read: a record that appeared since ours is an update.
+        return { outcome: !result.changed ? 'unchanged' : record ? 'updated' : 'created', recordId };
+      case 'duplicate':
+        return { outcome: 'unchanged', recordId };
+      case 'stale':
+        return { outcome: outcomeOf({ kind: 'stale', lastApplied: result.last_applied }, record, data), recordId };
+      case 'conflict':
+        return { outcome: 'skipped', recordId, reason: `conflict ${result.conflict_id}` };
+    }
+  } catch (error) {
+    if (error instanceof HttpError) return { outcome: 'errors', recordId, reason: reasonOf(error) };
+    throw error;
+  }
+};
+
+export { applyToLocal };
