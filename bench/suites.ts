@@ -1,4 +1,5 @@
 import type { BenchSuite } from './suite.js';
+import { bulkSuite } from './suites/bulk.js';
 import { bundleSizeSuite } from './suites/bundle-size.js';
 import { conflictsSuite } from './suites/conflicts.js';
 import { crmInboundSuite } from './suites/crm-inbound.js';
@@ -26,4 +27,5 @@ export const suites: readonly BenchSuite[] = [
   scimFilterSuite,
   conflictsSuite,
   monitorSuite,
+  bulkSuite,
 ];

@@ -41,7 +41,8 @@ const functions = {
       records: ['GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
       syncLog: ['PutItem', 'Query'],
       conflicts: ['PutItem'],
-      control: ['UpdateItem'],
+      // GetItem: the run-time settings (recipients.data_admin) of the completion mail.
+      control: ['GetItem', 'UpdateItem'],
     },
     // It consumes its pages and hands on the next one.
     // A system target's pushes go through the outbound queue, as live changes do.

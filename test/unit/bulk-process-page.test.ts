@@ -52,6 +52,7 @@ const portsFor = (job: BulkJob | undefined, overrides: Partial<PagePorts> = {}):
     putRecordErrors: vi.fn(async () => undefined),
     commitPage: vi.fn(async () => true),
     sendPage: vi.fn(async () => undefined),
+    announce: vi.fn(async () => undefined),
     now: () => NOW,
     ...overrides,
   };

@@ -1,3 +1,4 @@
+import { announceJob } from '../completion/announce.js';
 import { fetchPage } from '../sources/fetch-page.js';
 import { fetchLocalPage } from '../sources/local-records.js';
 import { pushToCrm } from '../targets/crm-push-apply.js';
@@ -28,6 +29,7 @@ const workerPorts: PagePorts = {
   putRecordErrors,
   commitPage,
   sendPage,
+  announce: announceJob,
   now: () => new Date(),
 };
 

@@ -38,6 +38,8 @@ export interface PagePorts {
   readonly putRecordErrors: (jobId: string, errors: readonly RecordError[]) => Promise<void>;
   readonly commitPage: (result: PageResult) => Promise<boolean>;
   readonly sendPage: (message: PageMessage) => Promise<void>;
+  /** Tells people a job completed or failed (completion/announce.ts); a no-op once announced. */
+  readonly announce: (job: BulkJob) => Promise<void>;
   readonly now: () => Date;
 }
 
@@ -66,15 +68,83 @@ const withSamples = (
   return samples;
 };
 
+/** Records of one page applied at once: `BULK_PAGE_CONCURRENCY`, default 8 (each record is a few round trips). */
+const PAGE_CONCURRENCY = Math.max(1, Number(process.env.BULK_PAGE_CONCURRENCY ?? 8));
+
+/** The keys that make two records of a page possibly the same record: the source's id, the email it matches on. */
+const sameRecordKeys = (record: Record<string, unknown>): string[] =>
+  [
+    ['id', record.id ?? record.Id ?? record.external_id],
+    [
+      'email',
+      typeof (record.email ?? record.Email) === 'string'
+        ? String(record.email ?? record.Email).toLowerCase()
+        : undefined,
+    ],
+  ].flatMap(([kind, value]) =>
+    value === undefined || value === null || value === '' ? [] : [`${kind}:${String(value)}`],
+  );
+
+/**
+ * Applies a page's records, several at a time, and answers their outcomes
+ * in page order. Records that may be the same record (the same id, or the
+ * same email the rules match on) share one lane and are applied one after
+ * another, in page order, so the rules decide on each write as before;
+ * different records run side by side.
+ */
+const applyPage = async (
+  ports: PagePorts,
+  apply: LocalApply,
+  records: readonly Record<string, unknown>[],
+): Promise<RecordOutcome[]> => {
+  // Union-find over record indexes: joined when they share a key.
+  const parent = records.map((_, index) => index);
+  const root = (index: number): number => {
+    let at = index;
+    while (parent[at] !== at) at = parent[at] as number;
+    return at;
+  };
+  const owner = new Map<string, number>();
+  records.forEach((record, index) => {
+    for (const key of sameRecordKeys(record)) {
+      const seen = owner.get(key);
+      if (seen === undefined) owner.set(key, index);
+      else parent[root(index)] = root(seen);
+    }
+  });
+  const lanes = new Map<number, number[]>();
+  records.forEach((_, index) => {
+    const lane = lanes.get(root(index));
+    if (lane) lane.push(index);
+    else lanes.set(root(index), [index]);
+  });
+  const pending = [...lanes.values()];
+  const outcomes: RecordOutcome[] = new Array(records.length);
+  const worker = async (): Promise<void> => {
+    for (let lane = pending.shift(); lane; lane = pending.shift()) {
+      for (const index of lane)
+        outcomes[index] = await ports.applyRecord(apply, records[index] as Record<string, unknown>);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, pending.length) }, worker));
+  return outcomes;
+};
+
 const finish = async (ports: PagePorts, jobId: string): Promise<PageStep> => {
   const job = await ports.getJob(jobId);
-  if (!job || isFinished(job.status)) return { kind: 'done', detail: 'finished already' };
+  if (!job) return { kind: 'done', detail: 'finished already' };
+  if (isFinished(job.status)) {
+    // A crash between completing and announcing: the redelivered last page announces (still once).
+    await ports.announce(job);
+    return { kind: 'done', detail: 'finished already' };
+  }
   const at = ports.now().toISOString();
   // The lock first: whoever sees the job completed may start the next one for the same source at once.
   await ports.releaseLock(job);
   const done = await ports.setJobStatus(job, 'completed', { completed_at: at, updated_at: at });
   // A pause or resume that moved the job in between: read it again; nothing is left to do either way.
   if (!done) return finish(ports, jobId);
+  await ports.announce(done);
   logger.info('bulk job completed', { job_id: jobId, processed: done.processed, errors: done.errors });
   return { kind: 'done', detail: 'completed' };
 };
@@ -94,7 +164,11 @@ const handOn = async (ports: PagePorts, jobId: string, page: number, next: strin
 const processPage = async (message: PageMessage, ports: PagePorts): Promise<PageStep> => {
   let job = await ports.getJob(message.job_id);
   if (!job) return { kind: 'done', detail: 'no such job' };
-  if (isFinished(job.status) || job.status === 'paused') return { kind: 'done', detail: `job ${job.status}` };
+  if (isFinished(job.status) || job.status === 'paused') {
+    // A job that ended before it was announced (a crash in between): announce now; once either way.
+    if (isFinished(job.status)) await ports.announce(job);
+    return { kind: 'done', detail: `job ${job.status}` };
+  }
   const committed = await ports.getCheckpoint(job.job_id, message.page);
   if (committed) return handOn(ports, job.job_id, message.page, committed.next_cursor);
   const at = ports.now().toISOString();
@@ -124,9 +198,7 @@ const processPage = async (message: PageMessage, ports: PagePorts): Promise<Page
     asOf: job.created_at,
     dryRun: job.dry_run,
   };
-  // One after another: records of a page may be the same record twice, and the rules decide on each write.
-  const outcomes: RecordOutcome[] = [];
-  for (const record of fetched.page.records) outcomes.push(await ports.applyRecord(apply, record));
+  const outcomes = await applyPage(ports, apply, fetched.page.records);
   const errors = outcomes.flatMap((o, index) =>
     o.outcome === 'errors' ? [{ record_id: o.recordId, page: message.page, index, reason: o.reason ?? 'refused' }] : [],
   );
@@ -155,10 +227,13 @@ const processPage = async (message: PageMessage, ports: PagePorts): Promise<Page
 const failJob = async (ports: PagePorts, jobId: string, reason: string): Promise<void> => {
   for (let round = 0; round < 5; round++) {
     const job = await ports.getJob(jobId);
-    if (!job || isFinished(job.status)) return;
+    if (!job) return;
+    if (isFinished(job.status)) return ports.announce(job);
     const at = ports.now().toISOString();
-    if (await ports.setJobStatus(job, 'failed', { failure: reason, completed_at: at, updated_at: at })) {
+    const failed = await ports.setJobStatus(job, 'failed', { failure: reason, completed_at: at, updated_at: at });
+    if (failed) {
       await ports.releaseLock(job);
+      await ports.announce(failed);
       return;
     }
   }

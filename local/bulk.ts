@@ -1,0 +1,238 @@
+/**
+ * `npm run bulk`: starts and watches bulk sync jobs over the admin API of
+ * the running stack (offline, or any URL in SYNC_TOOLS_URL); the same as
+ * `POST /admin/bulk-jobs` and its siblings. The admin token comes from
+ * ADMIN_TOKEN in the environment or `.env` (the first one when it lists
+ * two for a rotation).
+ *
+ *   npm run bulk -- start crm local contacts [--dry-run] [--batch-size 200] [--since ISO]
+ *   npm run bulk -- status <id> [--follow]
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const usage = `usage:
+  npm run bulk -- start <source> <target> <entity> [--dry-run] [--batch-size <1-1000>] [--since <ISO time>]
+      start a job (e.g. start crm local contacts); prints its id
+  npm run bulk -- status <id> [--follow]
+      the job's status and counts; --follow shows progress until the job ends
+  npm run bulk -- list                 the newest jobs
+  npm run bulk -- pause <id> | resume <id> | cancel <id>
+  npm run bulk -- errors <id> [--csv]  the job's per-record errors (JSON, or CSV with --csv)
+environment: SYNC_TOOLS_URL (default http://127.0.0.1:$PORT, PORT 3000), ADMIN_TOKEN (or in .env),
+  BULK_FOLLOW_INTERVAL_MS (how often --follow asks, default 1000)`;
+
+/** A failure the user can act on: one line, no stack trace. */
+class CliError extends Error {}
+
+interface Job {
+  readonly job_id: string;
+  readonly status: string;
+  readonly source: string;
+  readonly target: string;
+  readonly entity: string;
+  readonly dry_run: boolean;
+  readonly total?: number;
+  readonly processed: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly skipped: number;
+  readonly errors: number;
+  readonly pages: number;
+  readonly records_per_second: number;
+  readonly created_at: string;
+  readonly waiting_until?: string;
+  readonly failure?: string;
+}
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+const call = async (base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> => {
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new CliError(`cannot reach ${base}: is \`npm start\` running?`);
+  }
+  const text = await response.text();
+  if (response.status === 401 || response.status === 403) {
+    throw new CliError(`the admin API refused the token (${response.status}): check ADMIN_TOKEN (tried ${base})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  if (!response.ok) {
+    const message = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String(parsed.error) : text;
+    if (response.status === 404 && path.startsWith('/admin/bulk-jobs/')) {
+      throw new CliError(`unknown job ${decodeURIComponent(path.split('/')[3] ?? '')}: ${message}`);
+    }
+    throw new CliError(`${method} ${path.split('?')[0]} answered ${response.status}: ${message}`);
+  }
+  return parsed;
+};
+
+const counts = (job: Job): string =>
+  `created ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}, skipped ${job.skipped}, errors ${job.errors}, pages ${job.pages}`;
+
+const describe = (job: Job): string => {
+  const dry = job.dry_run ? ' (dry run)' : '';
+  const of = job.total === undefined ? '' : ` of ${job.total}`;
+  const waiting = job.waiting_until ? `\n  source asked to wait until ${job.waiting_until}` : '';
+  const failure = job.failure ? `\n  failure: ${job.failure}` : '';
+  return `${job.job_id}  ${job.source} -> ${job.target} ${job.entity}${dry}  ${job.status}\n  processed ${job.processed}${of} at ${job.records_per_second} records/s; ${counts(job)}${waiting}${failure}`;
+};
+
+const seconds = (value: number): string => {
+  if (!Number.isFinite(value)) return '?';
+  const s = Math.round(value);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** One progress line: a bar and ETA when the source told its total, the count and rate otherwise. */
+const progressLine = (job: Job, width: number): string => {
+  const rate = `${job.records_per_second} rec/s`;
+  if (job.total === undefined || job.total <= 0) return `${job.status}  ${job.processed} records  ${rate}`;
+  const share = Math.min(1, job.processed / job.total);
+  const barWidth = Math.max(10, Math.min(40, width - 60));
+  const filled = Math.round(share * barWidth);
+  const eta = job.records_per_second > 0 ? seconds((job.total - job.processed) / job.records_per_second) : '?';
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
+  return `${bar} ${Math.floor(share * 100)}%  ${job.processed}/${job.total}  ${rate}  ETA ${eta}  ${job.status}`;
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the job ends: a bar redrawn in place on a terminal, one line per change otherwise. */
+const follow = async (base: string, token: string, id: string): Promise<Job> => {
+  const interval = Number(process.env.BULK_FOLLOW_INTERVAL_MS ?? 1000);
+  const tty = process.stdout.isTTY === true;
+  let last = '';
+  for (;;) {
+    const job = (await call(base, token, 'GET', `/admin/bulk-jobs/${encodeURIComponent(id)}`)) as Job;
+    const line = progressLine(job, process.stdout.columns ?? 100);
+    if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+    else if (line !== last) process.stdout.write(`${line}\n`);
+    last = line;
+    if (FINISHED.has(job.status)) {
+      if (tty) process.stdout.write('\n');
+      return job;
+    }
+    await sleep(interval);
+  }
+};
+
+const main = async (): Promise<number> => {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli();
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return values.help || command === 'help' ? 0 : 2;
+  }
+  const base = (process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+  const token = process.env.ADMIN_TOKEN?.split(/[\s,]+/).find(Boolean);
+  if (!token) throw new CliError('ADMIN_TOKEN is not set (in the environment or .env)');
+  const needId = (): string => {
+    const id = rest[0];
+    if (!id) throw new CliError(`${command} needs a job id\n${usage}`);
+    return encodeURIComponent(id);
+  };
+
+  switch (command) {
+    case 'start': {
+      const [source, target, entity] = rest;
+      if (!source || !target || !entity) throw new CliError(`start needs <source> <target> <entity>\n${usage}`);
+      const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
+      if (batchSize !== undefined && !Number.isInteger(batchSize)) {
+        throw new CliError(`--batch-size must be a whole number, not ${values['batch-size']}`);
+      }
+      const body = {
+        source,
+        target,
+        entity,
+        dry_run: values['dry-run'] === true,
+        ...(batchSize === undefined ? {} : { batch_size: batchSize }),
+        ...(values.since === undefined ? {} : { since: values.since }),
+      };
+      const started = (await call(base, token, 'POST', '/admin/bulk-jobs', body)) as { job_id: string };
+      process.stdout.write(`started ${started.job_id}${body.dry_run ? ' (dry run)' : ''}\n`);
+      process.stdout.write(`follow it: npm run bulk -- status ${started.job_id} --follow\n`);
+      return 0;
+    }
+    case 'status': {
+      const id = needId();
+      if (values.follow) {
+        const job = await follow(base, token, decodeURIComponent(id));
+        process.stdout.write(`${describe(job)}\n`);
+        return job.status === 'completed' ? 0 : 1;
+      }
+      process.stdout.write(`${describe((await call(base, token, 'GET', `/admin/bulk-jobs/${id}`)) as Job)}\n`);
+      return 0;
+    }
+    case 'list': {
+      const { items } = (await call(base, token, 'GET', '/admin/bulk-jobs')) as { items: Job[] };
+      if (items.length === 0) process.stdout.write('no bulk jobs\n');
+      for (const job of items) process.stdout.write(`${describe(job)}\n`);
+      return 0;
+    }
+    case 'pause':
+    case 'resume':
+    case 'cancel': {
+      const job = (await call(base, token, 'POST', `/admin/bulk-jobs/${needId()}/${command}`)) as Job;
+      process.stdout.write(`${describe(job)}\n`);
+      return 0;
+    }
+    case 'errors': {
+      const id = needId();
+      if (values.csv) {
+        process.stdout.write(String(await call(base, token, 'GET', `/admin/bulk-jobs/${id}/errors?format=csv`)));
+        return 0;
+      }
+      const { items } = (await call(base, token, 'GET', `/admin/bulk-jobs/${id}/errors`)) as { items: unknown[] };
+      process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+      return 0;
+    }
+    default:
+      throw new CliError(`unknown command ${command}\n${usage}`);
+  }
+};
+
+const parseCli = () =>
+  parseArgs({
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      'dry-run': { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      since: { type: 'string' },
+      follow: { type: 'boolean', short: 'f' },
+      csv: { type: 'boolean' },
+    },
+  });
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof CliError ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

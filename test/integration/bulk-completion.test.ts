@@ -1,0 +1,150 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerPorts } from '../../functions/bulk/worker/ports.js';
+import { processPage } from '../../functions/bulk/worker/process-page.js';
+import { eventsKey } from '../../functions/kernel/sync-log/events-key.js';
+import { crmContacts, listResponder } from '../helpers/bulk-sources.js';
+import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server.js';
+import { admin, eventually } from '../helpers/http-client.js';
+import { fakeCrmEnv } from '../helpers/stack-env.js';
+import { type TestStack, startTestStack } from '../helpers/test-stack.js';
+
+/**
+ * The completion announcement of a bulk job on the offline engines: one
+ * mail to the `data_admin` recipients read back from SES local and one
+ * Slack post, once, even when the last page is delivered again after the
+ * job completed; a dry run says so; without a recipient the mail is
+ * skipped and a sync event says why.
+ */
+interface SentMail {
+  readonly destination: { readonly to: readonly string[] };
+  readonly subject: string;
+  readonly body: { readonly text?: string; readonly html?: string };
+}
+
+const ADMIN_MAIL = 'bulk-admin@example.com';
+const SLACK_PATH = '/services/T0/B0/bulk';
+let crm: FakeHttpServer;
+let slack: FakeHttpServer;
+let stack: TestStack;
+
+const sentMail = async (jobId: string): Promise<SentMail[]> => {
+  const response = await fetch(`${stack.endpoints.ses}/store`);
+  return ((await response.json()) as { emails: SentMail[] }).emails.filter((m) => m.body.text?.includes(jobId));
+};
+const slackPosts = (jobId: string) =>
+  slack.requests.filter((r) => r.path === SLACK_PATH && JSON.stringify(r.body).includes(jobId));
+const setRecipients = (dataAdmin: string[]) =>
+  admin(stack.url, 'PUT', '/admin/settings', {
+    recipients: { sales: [], purchasing: [], data_admin: dataAdmin, ops: [] },
+  });
+const runToEnd = async (body: Record<string, unknown>) => {
+  const started = await admin<{ job_id: string }>(stack.url, 'POST', '/admin/bulk-jobs', body);
+  return eventually(async () => {
+    const job = await admin<{ job_id: string; status: string; pages: number }>(
+      stack.url,
+      'GET',
+      `/admin/bulk-jobs/${started.body.job_id}`,
+    );
+    return job.body.status === 'completed' ? job.body : undefined;
+  }, 'the job completed');
+};
+
+beforeAll(async () => {
+  crm = await startFakeHttpServer();
+  slack = await startFakeHttpServer();
+  stack = await startTestStack({
+    env: fakeCrmEnv(crm.url, {
+      SETTINGS_CACHE_SECONDS: '0',
+      SLACK_WEBHOOK_URL: `${slack.url}${SLACK_PATH}`,
+      MAIL_FROM: 'sync@example.com',
+    }),
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await crm?.close();
+  await slack?.close();
+});
+
+describe('Bulk sync: the completion announcement', () => {
+  it('mails the data_admin recipients and posts to Slack once, even when the last page comes again after a crash', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare
+    await setRecipients([ADMIN_MAIL]);
+    crm.setResponder(
+      listResponder({ path: '/api/contacts', records: crmContacts('done', 5), style: 'offset', key: 'crm-test-key' }),
+    );
+    const job = await runToEnd({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 2 });
+    await eventually(async () => ((await sentMail(job.job_id)).length > 0 ? true : undefined), 'the mail');
+    // Act: the last page delivered again after the job completed, then again as after a crash before it was marked announced.
+    await processPage({ job_id: job.job_id, page: job.pages, cursor: null }, workerPorts);
+    await stack.dynamodb.send(
+      new UpdateCommand({
+        TableName: stack.resources.tables.bulk?.physicalName,
+        Key: { pk: `job#${job.job_id}`, sk: 'JOB' },
+        UpdateExpression: 'REMOVE announced_at',
+      }),
+    );
+    await processPage({ job_id: job.job_id, page: job.pages, cursor: null }, workerPorts);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Assess
+    const mails = await sentMail(job.job_id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      destination: { to: [ADMIN_MAIL] },
+      subject: 'Bulk sync crm -> local contacts completed',
+    });
+    expect(mails[0]?.body.text).toContain('5 records: 5 created, 0 updated, 0 unchanged, 0 skipped, 0 errors.');
+    expect(mails[0]?.body.text).toContain(`npm run bulk -- errors ${job.job_id} --csv`);
+    expect(slackPosts(job.job_id)).toHaveLength(1);
+  });
+
+  it('says "dry run" and what would happen in a dry run’s mail', { timeout: 60_000 }, async () => {
+    // Prepare
+    await setRecipients([ADMIN_MAIL]);
+    crm.setResponder(
+      listResponder({ path: '/api/contacts', records: crmContacts('dryc', 3), style: 'offset', key: 'crm-test-key' }),
+    );
+    // Act
+    const job = await runToEnd({ source: 'crm', target: 'local', entity: 'contacts', dry_run: true });
+    // Assess
+    const [mail] = await eventually(
+      async () => ((await sentMail(job.job_id)).length > 0 ? sentMail(job.job_id) : undefined),
+      'the dry run mail',
+    );
+    expect(mail?.subject).toBe('Bulk sync crm -> local contacts completed (dry run: nothing was written)');
+    expect(mail?.body.text).toContain('Dry run: 3 would be created, 0 updated, 0 left unchanged');
+  });
+
+  it('skips the mail with a sync event saying why when no data_admin recipient is set, and still posts to Slack', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare
+    await setRecipients([]);
+    crm.setResponder(
+      listResponder({ path: '/api/contacts', records: crmContacts('nomail', 2), style: 'offset', key: 'crm-test-key' }),
+    );
+    // Act
+    const job = await runToEnd({ source: 'crm', target: 'local', entity: 'contacts' });
+    // Assess
+    await eventually(async () => (slackPosts(job.job_id).length > 0 ? true : undefined), 'the Slack post');
+    const events = await stack.dynamodb.send(
+      new QueryCommand({
+        TableName: stack.resources.tables.syncLog?.physicalName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': eventsKey(job.job_id) },
+      }),
+    );
+    expect(events.Items).toEqual([
+      expect.objectContaining({
+        record_type: 'bulk_job',
+        outcome: 'skipped',
+        detail: expect.objectContaining({ reason: expect.stringContaining('no data_admin recipient configured') }),
+      }),
+    ]);
+    expect(await sentMail(job.job_id)).toEqual([]);
+  });
+});
