@@ -8,8 +8,8 @@
  *   npm run bulk -- start crm local contacts [--dry-run] [--batch-size 200] [--since ISO]
  *   npm run bulk -- status <id> [--follow]
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AdminApiError, type AdminClient, CliError, adminClientFromEnv } from './admin-client.js';
 
 const usage = `usage:
   npm run bulk -- start <source> <target> <entity> [--dry-run] [--batch-size <1-1000>] [--since <ISO time>]
@@ -21,9 +21,6 @@ const usage = `usage:
   npm run bulk -- errors <id> [--csv]  the job's per-record errors (JSON, or CSV with --csv)
 environment: SYNC_TOOLS_URL (default http://127.0.0.1:$PORT, PORT 3000), ADMIN_TOKEN (or in .env),
   BULK_FOLLOW_INTERVAL_MS (how often --follow asks, default 1000)`;
-
-/** A failure the user can act on: one line, no stack trace. */
-class CliError extends Error {}
 
 interface Job {
   readonly job_id: string;
@@ -48,39 +45,23 @@ interface Job {
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
-const call = async (base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> => {
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new CliError(`cannot reach ${base}: is \`npm start\` running?`);
-  }
-  const text = await response.text();
-  if (response.status === 401 || response.status === 403) {
-    throw new CliError(`the admin API refused the token (${response.status}): check ADMIN_TOKEN (tried ${base})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = text;
-  }
-  if (!response.ok) {
-    const message = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String(parsed.error) : text;
-    if (response.status === 404 && path.startsWith('/admin/bulk-jobs/')) {
-      throw new CliError(`unknown job ${decodeURIComponent(path.split('/')[3] ?? '')}: ${message}`);
+/**
+ * The admin API with an unknown job named as such: a 404 on a job's path is
+ * the job, not the route.
+ */
+const jobsApi = (admin: AdminClient): AdminClient => ({
+  base: admin.base,
+  call: async (method, path, body) => {
+    try {
+      return await admin.call(method, path, body);
+    } catch (error) {
+      if (error instanceof AdminApiError && error.status === 404 && path.startsWith('/admin/bulk-jobs/')) {
+        throw new CliError(`unknown job ${decodeURIComponent(path.split('/')[3] ?? '')}: ${error.detail}`);
+      }
+      throw error;
     }
-    throw new CliError(`${method} ${path.split('?')[0]} answered ${response.status}: ${message}`);
-  }
-  return parsed;
-};
+  },
+});
 
 const counts = (job: Job): string =>
   `created ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}, skipped ${job.skipped}, errors ${job.errors}, pages ${job.pages}`;
@@ -114,12 +95,12 @@ const progressLine = (job: Job, width: number): string => {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Until the job ends: a bar redrawn in place on a terminal, one line per change otherwise. */
-const follow = async (base: string, token: string, id: string): Promise<Job> => {
+const follow = async (admin: AdminClient, id: string): Promise<Job> => {
   const interval = Number(process.env.BULK_FOLLOW_INTERVAL_MS ?? 1000);
   const tty = process.stdout.isTTY === true;
   let last = '';
   for (;;) {
-    const job = (await call(base, token, 'GET', `/admin/bulk-jobs/${encodeURIComponent(id)}`)) as Job;
+    const job = (await admin.call('GET', `/admin/bulk-jobs/${encodeURIComponent(id)}`)) as Job;
     const line = progressLine(job, process.stdout.columns ?? 100);
     if (tty) process.stdout.write(`\r\x1b[2K${line}`);
     else if (line !== last) process.stdout.write(`${line}\n`);
@@ -133,7 +114,6 @@ const follow = async (base: string, token: string, id: string): Promise<Job> => 
 };
 
 const main = async (): Promise<number> => {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   let parsed: ReturnType<typeof parseCli>;
   try {
     parsed = parseCli();
@@ -146,9 +126,7 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${usage}\n`);
     return values.help || command === 'help' ? 0 : 2;
   }
-  const base = (process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
-  const token = process.env.ADMIN_TOKEN?.split(/[\s,]+/).find(Boolean);
-  if (!token) throw new CliError('ADMIN_TOKEN is not set (in the environment or .env)');
+  const admin = jobsApi(adminClientFromEnv());
   const needId = (): string => {
     const id = rest[0];
     if (!id) throw new CliError(`${command} needs a job id\n${usage}`);
@@ -171,7 +149,7 @@ const main = async (): Promise<number> => {
         ...(batchSize === undefined ? {} : { batch_size: batchSize }),
         ...(values.since === undefined ? {} : { since: values.since }),
       };
-      const started = (await call(base, token, 'POST', '/admin/bulk-jobs', body)) as { job_id: string };
+      const started = (await admin.call('POST', '/admin/bulk-jobs', body)) as { job_id: string };
       process.stdout.write(`started ${started.job_id}${body.dry_run ? ' (dry run)' : ''}\n`);
       process.stdout.write(`follow it: npm run bulk -- status ${started.job_id} --follow\n`);
       return 0;
@@ -179,15 +157,15 @@ const main = async (): Promise<number> => {
     case 'status': {
       const id = needId();
       if (values.follow) {
-        const job = await follow(base, token, decodeURIComponent(id));
+        const job = await follow(admin, decodeURIComponent(id));
         process.stdout.write(`${describe(job)}\n`);
         return job.status === 'completed' ? 0 : 1;
       }
-      process.stdout.write(`${describe((await call(base, token, 'GET', `/admin/bulk-jobs/${id}`)) as Job)}\n`);
+      process.stdout.write(`${describe((await admin.call('GET', `/admin/bulk-jobs/${id}`)) as Job)}\n`);
       return 0;
     }
     case 'list': {
-      const { items } = (await call(base, token, 'GET', '/admin/bulk-jobs')) as { items: Job[] };
+      const { items } = (await admin.call('GET', '/admin/bulk-jobs')) as { items: Job[] };
       if (items.length === 0) process.stdout.write('no bulk jobs\n');
       for (const job of items) process.stdout.write(`${describe(job)}\n`);
       return 0;
@@ -195,17 +173,17 @@ const main = async (): Promise<number> => {
     case 'pause':
     case 'resume':
     case 'cancel': {
-      const job = (await call(base, token, 'POST', `/admin/bulk-jobs/${needId()}/${command}`)) as Job;
+      const job = (await admin.call('POST', `/admin/bulk-jobs/${needId()}/${command}`)) as Job;
       process.stdout.write(`${describe(job)}\n`);
       return 0;
     }
     case 'errors': {
       const id = needId();
       if (values.csv) {
-        process.stdout.write(String(await call(base, token, 'GET', `/admin/bulk-jobs/${id}/errors?format=csv`)));
+        process.stdout.write(String(await admin.call('GET', `/admin/bulk-jobs/${id}/errors?format=csv`)));
         return 0;
       }
-      const { items } = (await call(base, token, 'GET', `/admin/bulk-jobs/${id}/errors`)) as { items: unknown[] };
+      const { items } = (await admin.call('GET', `/admin/bulk-jobs/${id}/errors`)) as { items: unknown[] };
       process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       return 0;
     }

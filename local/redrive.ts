@@ -8,8 +8,8 @@
  *   npm run redrive -- --list [--integration crm]
  *   npm run redrive -- [--integration crm] [--id <message id>]... [--queue streamFailures]
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CliError, adminClientFromEnv } from './admin-client.js';
 
 const usage = `usage:
   npm run redrive -- --list [--integration <name>] [--queue outbound|streamFailures]
@@ -17,9 +17,6 @@ const usage = `usage:
   npm run redrive -- [--integration <name>] [--id <message id>]... [--queue outbound|streamFailures]
       send them back to their queue (all of them when no filter is given)
 environment: SYNC_TOOLS_URL (default http://127.0.0.1:$PORT, PORT 3000), ADMIN_TOKEN (or in .env)`;
-
-/** A failure the user can act on: one line, no stack trace. */
-class CliError extends Error {}
 
 interface Listed {
   readonly sqs_message_id: string;
@@ -37,37 +34,6 @@ interface Listing {
   readonly queues: Record<string, { total: number; truncated: boolean; items: Listed[] }>;
   readonly parked_stream_failures: { parked_at: string; function: string; reason: string }[];
 }
-
-const call = async (base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> => {
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new CliError(`cannot reach the admin API: is \`npm start\` running? (tried ${base})`);
-  }
-  const text = await response.text();
-  if (response.status === 401 || response.status === 403) {
-    throw new CliError(`the admin API refused the token (${response.status}): check ADMIN_TOKEN (tried ${base})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = text;
-  }
-  if (!response.ok) {
-    const message = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String(parsed.error) : text;
-    throw new CliError(`${method} ${path} answered ${response.status}: ${message}`);
-  }
-  return parsed;
-};
 
 const printListing = (listing: Listing): void => {
   for (const [queue, section] of Object.entries(listing.queues)) {
@@ -91,7 +57,6 @@ const printListing = (listing: Listing): void => {
 };
 
 const main = async (): Promise<void> => {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   let values: { list?: boolean; help?: boolean; integration?: string; id?: string[]; queue?: string };
   try {
     ({ values } = parseArgs({
@@ -110,9 +75,7 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  const base = (process.env.SYNC_TOOLS_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
-  const token = process.env.ADMIN_TOKEN?.split(/[\s,]+/).find(Boolean);
-  if (!token) throw new CliError('ADMIN_TOKEN is not set (in the environment or .env)');
+  const admin = adminClientFromEnv();
 
   if (values.list) {
     if (values.id) throw new CliError(`--id filters a redrive, not a listing\n${usage}`);
@@ -120,7 +83,7 @@ const main = async (): Promise<void> => {
       ...(values.integration ? { integration: values.integration } : {}),
       ...(values.queue ? { queue: values.queue } : {}),
     }).toString();
-    printListing((await call(base, token, 'GET', `/admin/dlq${query ? `?${query}` : ''}`)) as Listing);
+    printListing((await admin.call('GET', `/admin/dlq${query ? `?${query}` : ''}`)) as Listing);
     return;
   }
 
@@ -134,7 +97,7 @@ const main = async (): Promise<void> => {
   let redriven = 0;
   let before: string | undefined;
   for (;;) {
-    const result = (await call(base, token, 'POST', '/admin/dlq/redrive', {
+    const result = (await admin.call('POST', '/admin/dlq/redrive', {
       ...body,
       ...(before ? { before } : {}),
     })) as {
