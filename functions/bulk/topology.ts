@@ -38,7 +38,7 @@ const functions = {
       bulk: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
       // The same inbound rules as the webhooks (kernel/inbound), which read, write and log.
       // A `local` source pages through it by Scan (there is no index by type).
-      records: ['GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+      records: ['GetItem', 'BatchGetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
       syncLog: ['PutItem', 'Query'],
       conflicts: ['PutItem'],
       // GetItem: the run-time settings (recipients.data_admin) of the completion mail.

@@ -12,6 +12,7 @@ import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
 import type { RecordData, StoredRecord } from '../../kernel/records/record.js';
 import type { FieldChange, Outcome } from '../domain/job.js';
 import { localTypeOf } from './local-types.js';
+import { type Prefetched, prefetchRecords } from './record-prefetch.js';
 
 /**
  * The `local` target: our own store, through the SAME inbound rules as the
@@ -53,6 +54,11 @@ const changeTimeOf = (record: Record<string, unknown>, fallback: string): string
     }
   }
   return fallback;
+};
+
+const idOf = (remote: Record<string, unknown>): string => {
+  const rawId = remote.id ?? remote.Id ?? remote.external_id;
+  return typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
 };
 
 const reasonOf = (error: unknown): string => {
@@ -100,6 +106,11 @@ const firstOutcome = (record: StoredRecord): Outcome =>
  * Applies (or, in a dry run, only decides) one source record in our store.
  * A record that fails its mapping is an error of that record.
  *
+ * What the record's derived key held may come from the page's one
+ * BatchGetItem ({@link prefetchLocal}); the record read here (or its
+ * unlinked match) is handed to the inbound rules as known, so they decide
+ * on it without reading it again (one conditional write for a new record).
+ *
  * @example
  * const result = await applyToLocal(job, { id: '003A', email: 'ana@example.com' }, 0);
  */
@@ -107,9 +118,9 @@ const applyToLocal = async (
   job: LocalApply,
   remote: Record<string, unknown>,
   store: InboundRecordStore = dynamoRecordStore,
+  prefetched?: Prefetched,
 ): Promise<RecordOutcome> => {
-  const rawId = remote.id ?? remote.Id ?? remote.external_id;
-  const recordId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
+  const recordId = idOf(remote);
   if (recordId === '') return { outcome: 'errors', recordId: '', reason: 'id: the record has no id' };
   const recordType = localTypeOf(job.source, job.entity) as string;
   const mapping = mappingFor(job.source, recordType);
@@ -130,7 +141,9 @@ const applyToLocal = async (
     deliveryId: `bulk:${job.jobId}:${job.page}:${recordId}`,
   };
   const record =
-    (await store.findByExternalId(recordType, job.source, recordId)) ??
+    (prefetched?.has(recordId)
+      ? await store.resolveItem(recordType, prefetched.get(recordId))
+      : await store.findByExternalId(recordType, job.source, recordId)) ??
     (await store.findUnlinkedMatch(recordType, data));
   if (record?.last_delivery_id === change.deliveryId) return { outcome: firstOutcome(record), recordId };
   const decision = decideInbound(record, change);
@@ -139,7 +152,7 @@ const applyToLocal = async (
     return { outcome, recordId, changes: outcome === 'created' ? diff({}, data) : diff(record?.data ?? {}, data) };
   }
   try {
-    const result = await applyInboundChange(change, store);
+    const result = await applyInboundChange(change, store, new Date(), { record });
     switch (result.status) {
       case 'synced':
         // The rules decided on a fresh read: a record that appeared since ours is an update.
@@ -157,4 +170,24 @@ const applyToLocal = async (
   }
 };
 
-export { applyToLocal };
+/**
+ * Reads what a page's records' derived keys hold, in BatchGetItem calls of
+ * 100, for {@link applyToLocal}: one call where each record would make one
+ * GetItem. Undefined for a target or entity our store does not take (the
+ * records then fail their mapping one by one, as before).
+ *
+ * @example
+ * const found = await prefetchLocal(job, page.records);
+ * await applyToLocal(job, page.records[0], dynamoRecordStore, found);
+ */
+const prefetchLocal = async (
+  job: LocalApply,
+  records: readonly Record<string, unknown>[],
+): Promise<Prefetched | undefined> => {
+  const recordType = localTypeOf(job.source, job.entity);
+  if (!recordType) return undefined;
+  const ids = [...new Set(records.map(idOf).filter((id) => id !== ''))];
+  return ids.length === 0 ? undefined : prefetchRecords(recordType, job.source, ids);
+};
+
+export { applyToLocal, prefetchLocal };

@@ -7,6 +7,7 @@ import type { Checkpoint } from '../store/job-reads.js';
 import type { PageResult } from '../store/page-commit.js';
 import type { PageMessage } from '../store/page-queue.js';
 import type { LocalApply, RecordOutcome } from '../targets/local.js';
+import type { Prefetched } from '../targets/record-prefetch.js';
 
 /**
  * One page of one job, start to end: read the job (a paused or finished job
@@ -34,7 +35,13 @@ export interface PagePorts {
     since?: string;
     cursor: string | null;
   }) => Promise<PageFetch>;
-  readonly applyRecord: (job: LocalApply, record: Record<string, unknown>) => Promise<RecordOutcome>;
+  readonly applyRecord: (
+    job: LocalApply,
+    record: Record<string, unknown>,
+    prefetched?: Prefetched,
+  ) => Promise<RecordOutcome>;
+  /** Reads a page's records at once before they are applied (BatchGetItem), handed to each `applyRecord`; optional. */
+  readonly prefetch?: (job: LocalApply, records: readonly Record<string, unknown>[]) => Promise<Prefetched | undefined>;
   readonly putRecordErrors: (jobId: string, errors: readonly RecordError[]) => Promise<void>;
   readonly commitPage: (result: PageResult) => Promise<boolean>;
   readonly sendPage: (message: PageMessage) => Promise<void>;
@@ -120,10 +127,15 @@ const applyPage = async (
   });
   const pending = [...lanes.values()];
   const outcomes: RecordOutcome[] = new Array(records.length);
+  // Read before any record of the page is written: a lane's later record re-reads (its key was just written).
+  const prefetched = ports.prefetch ? await ports.prefetch(apply, records) : undefined;
+  const applyOne = (index: number, first: boolean): Promise<RecordOutcome> => {
+    const record = records[index] as Record<string, unknown>;
+    return first && prefetched ? ports.applyRecord(apply, record, prefetched) : ports.applyRecord(apply, record);
+  };
   const worker = async (): Promise<void> => {
     for (let lane = pending.shift(); lane; lane = pending.shift()) {
-      for (const index of lane)
-        outcomes[index] = await ports.applyRecord(apply, records[index] as Record<string, unknown>);
+      for (const [at, index] of lane.entries()) outcomes[index] = await applyOne(index, at === 0);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, pending.length) }, worker));

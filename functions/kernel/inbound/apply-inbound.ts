@@ -34,6 +34,18 @@ const MAX_ROUNDS = 8;
 type DerivedKey = { readonly item: RecordsItem | undefined } | 'read' | 'skip';
 
 /**
+ * Our record for the change as the caller found it already (strongly
+ * consistent: at the derived key, where its alias points, else an unlinked
+ * match re-read), so the first round decides on it without reading again.
+ * A caller that reads many records at once (bulk sync's BatchGetItem of a
+ * page) saves the round trips; every write stays conditional on exactly
+ * this record, so one that moved since is read and decided again.
+ */
+export interface KnownRecord {
+  readonly record: StoredRecord | undefined;
+}
+
+/**
  * Our record for the source's id: the record at the derived id or the one
  * its alias points to (strongly consistent: every record the source created
  * or that we linked to its id is found there), else, for creates and
@@ -198,6 +210,7 @@ const carriesFields = (change: InboundChange): boolean =>
  * returned with it (or a fresh read) is decided on again.
  *
  * @param store where records live: `dynamoRecordStore` in every handler.
+ * @param known our record as the caller read it already (optional): no blind write, no read in the first round.
  *
  * @example
  * const result = await applyInboundChange({ source: 'crm', event: 'updated', recordType: 'contact',
@@ -207,9 +220,10 @@ const applyInboundChange = async (
   change: InboundChange,
   store: InboundRecordStore,
   now: Date = new Date(),
+  known?: KnownRecord,
 ): Promise<InboundResult> => {
   let derived: DerivedKey = change.event === 'created' ? 'skip' : 'read';
-  if (change.event === 'updated' && carriesFields(change)) {
+  if (!known && change.event === 'updated' && carriesFields(change)) {
     const blind = await store.applyRemoteBlind(change, now.toISOString(), inboundEvent(change, 'apply', 'synced', now));
     if (blind.applied) {
       const result = {
@@ -224,7 +238,7 @@ const applyInboundChange = async (
     derived = { item: blind.found };
   }
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const record = await findRecord(store, change, derived);
+    const record = round === 1 && known ? known.record : await findRecord(store, change, derived);
     const decision = decideInbound(record, change);
     try {
       const result = await act(store, record, decision, change, now);
