@@ -190,7 +190,7 @@ const bulkSuite: BenchSuite = {
           unit: 'records/s',
           compare: true,
           ratioTarget: { min: MIN_RATIO },
-          note: `${pages} pages of ${PAGE}: HTTP fetch, mapping, inbound rules (a read, one conditional write per record), checkpoint transaction per page`,
+          note: `${pages} pages of ${PAGE}: HTTP fetch, mapping, inbound rules (a BatchGetItem per 100 records, then a match query and one conditional write per new record), checkpoint transaction per page`,
         },
         {
           name: 'WCU per new record',
