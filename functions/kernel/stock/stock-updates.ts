@@ -31,16 +31,15 @@ export type StockChangeOutcome =
  * and not this very one. Absent for every other sender: their updates are
  * exactly as before.
  */
-export interface ErpStockExtras {
-  readonly quantity_available?: number;
-  readonly quantity_reserved?: number;
-  readonly quantity_on_order?: number;
-  readonly bin_location?: string;
-  readonly last_count_date?: string;
-  /** Epoch ms of the ERP's change time, when the event carried one. */
-  readonly erp_change_time?: number;
-  readonly erp_fingerprint: string;
-}
+export type ErpStockExtras = Pick<
+  StockItem,
+  | 'quantity_available'
+  | 'quantity_reserved'
+  | 'quantity_on_order'
+  | 'bin_location'
+  | 'last_count_date'
+  | 'erp_change_time'
+> & { readonly erp_fingerprint: string };
 
 const EXTRA_FIELDS = [
   'quantity_available',
