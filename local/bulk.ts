@@ -180,7 +180,9 @@ const main = async (): Promise<number> => {
     case 'errors': {
       const id = needId();
       if (values.csv) {
-        process.stdout.write(String(await admin.call('GET', `/admin/bulk-jobs/${id}/errors?format=csv`)));
+        const csv = String(await admin.call('GET', `/admin/bulk-jobs/${id}/errors?format=csv`));
+        // The last row ends the output: a shell prompt or the next command's output starts on its own line.
+        process.stdout.write(csv.endsWith('\n') ? csv : `${csv}\n`);
         return 0;
       }
       const { items } = (await admin.call('GET', `/admin/bulk-jobs/${id}/errors`)) as { items: unknown[] };
