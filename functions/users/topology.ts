@@ -71,7 +71,7 @@ const functions = {
       // GetItem: the run-time settings (user_field_owners) every user write reads.
       control: ['GetItem', 'UpdateItem'],
     },
-    integrations: ['scim'],
+    integrations: ['idp'],
   },
   usersFollowup: {
     description:

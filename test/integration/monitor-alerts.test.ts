@@ -112,6 +112,7 @@ describe('Sync monitor: reports and alerts on change of status', () => {
       'ecommerce',
       'erp',
       'hr',
+      'idp',
       'pos',
       'wms',
     ]);

@@ -68,7 +68,7 @@ const statefulLogicalIds = {
     'SecretsPagerduty54BA6BD8',
     'SecretsMail4E755BA3',
     // The SCIM bearer token identity providers send (functions/users).
-    'SecretsScim69788AAC',
+    'SecretsIdpA56528C2',
     // The Standard Webhooks secret of the HR feed (functions/users/hr).
     'SecretsHr0ECB239F',
     // The downstream SCIM directory users and groups are pushed to (functions/users/push).

@@ -114,8 +114,8 @@ const integrations = {
     auth: { kind: 'none' },
     called: false,
   },
-  scim: {
-    title: 'SCIM (identity provider)',
+  idp: {
+    title: 'Identity provider (SCIM)',
     fields: {
       token: {
         env: 'SCIM_TOKEN',

@@ -19,9 +19,9 @@ import { ScimError } from '../scim/scim-error.js';
  * await authorizeScim(event);
  */
 const authorizeScim = async (event: APIGatewayProxyEventV2): Promise<void> => {
-  const loaded = await loadIntegration('scim');
+  const loaded = await loadIntegration('idp');
   if (!loaded.ok) {
-    logger.warn('integration not configured', { integration: 'scim', problems: loaded.problems });
+    logger.warn('integration not configured', { integration: 'idp', problems: loaded.problems });
     throw new ScimError(503, undefined, 'The SCIM service is not configured');
   }
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? '';
