@@ -37,8 +37,17 @@ export type ParsedErpEvent =
       readonly payload?: ErpPayloads['inventory'];
     };
 
-/** A lost race is read again and decided again; ten in a row means something is wrong, not busy. */
-const MAX_ROUNDS = 10;
+/**
+ * A lost race is read again and decided again. Each loss means another
+ * write to the entity won, so N writers racing on one entity lose at most
+ * N - 1 times each; 30 covers a burst of 30 changes to one order (an ERP
+ * replaying its backlog), and only a runaway sender passes it.
+ */
+const MAX_ROUNDS = 30;
+
+/** A random pause that grows with the round, so writers that keep colliding spread out. */
+const backOff = (round: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * round, 50)));
 
 const answer = (status: ErpAnswer['status'], entity: string, entityId: string): ErpAnswer => ({
   status,
@@ -62,6 +71,7 @@ const applyStored = async (
       return answer('processed', event.entity, event.entityId);
     }
     logger.debug('ERP entity changed while applying; deciding again', { entity: event.entity, round });
+    await backOff(round);
   }
   throw new Error(`ERP ${event.entity} ${event.entityId} kept changing; ${MAX_ROUNDS} writes lost the race`);
 };
