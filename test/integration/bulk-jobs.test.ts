@@ -342,6 +342,14 @@ describe('Bulk sync: refused requests', () => {
     expect(answer.body.error).toContain(field);
   });
 
+  it('lists the entities a source can read when it cannot read the one asked for', async () => {
+    // Act
+    const answer = await startJob({ source: 'crm', target: 'local', entity: 'widgets' });
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toContain('crm cannot read widgets (it reads contacts, accounts, opportunities)');
+  });
+
   it('answers 409 to a second job for the same source, target and entity while one runs, on both routes', async () => {
     // Prepare
     crm.setResponder(

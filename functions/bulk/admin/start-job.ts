@@ -44,7 +44,9 @@ const startJob = async (body: unknown, now: Date): Promise<{ job_id: string; sta
   }
   const readable = source ? Object.keys(source.entities) : Object.keys(LOCAL_ENTITIES);
   if (!readable.includes(request.entity)) {
-    throw invalid('entity', `${request.source} cannot read ${request.entity}`, { known: readable });
+    throw invalid('entity', `${request.source} cannot read ${request.entity} (it reads ${readable.join(', ')})`, {
+      known: readable,
+    });
   }
   if (!(TARGETS as readonly string[]).includes(request.target) || request.target === request.source) {
     throw invalid('target', `unknown or unsupported target ${request.target} for ${request.source}`, {
