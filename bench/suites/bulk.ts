@@ -3,7 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { BulkJob } from '../../functions/bulk/domain/job.js';
+import { type BulkJob, newJob } from '../../functions/bulk/domain/job.js';
 import { createJob } from '../../functions/bulk/store/job-create.js';
 import type { PageMessage } from '../../functions/bulk/store/page-queue.js';
 import { workerPorts } from '../../functions/bulk/worker/ports.js';
@@ -65,27 +65,12 @@ const crmServer = async (records: readonly object[]): Promise<{ url: string; ser
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 };
 
-const aJob = (jobId: string, now: string): BulkJob => ({
-  job_id: jobId,
-  status: 'queued',
-  source: 'crm',
-  target: 'local',
-  entity: 'contacts',
-  batch_size: PAGE,
-  dry_run: false,
-  processed: 0,
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  skipped: 0,
-  errors: 0,
-  pages: 0,
-  next_page: 1,
-  next_cursor: null,
-  created_at: now,
-  updated_at: now,
-  version: 1,
-});
+const aJob = (jobId: string, now: string): BulkJob =>
+  newJob(
+    { source: 'crm', target: 'local', entity: 'contacts', batch_size: PAGE, dry_run: false },
+    jobId,
+    new Date(now),
+  );
 
 /** Runs a job's pages one after another, as the FIFO queue's one message group delivers them. */
 const runJob = async (jobId: string): Promise<number> => {

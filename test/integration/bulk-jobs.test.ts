@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIdFor, recordKey } from '../../functions/kernel/records/record.js';
-import type { BulkJob } from '../../functions/bulk/domain/job.js';
+import { type BulkJob, newJob } from '../../functions/bulk/domain/job.js';
 import { processPage } from '../../functions/bulk/worker/process-page.js';
 import { workerPorts } from '../../functions/bulk/worker/ports.js';
 import { crmContacts, listResponder } from '../helpers/bulk-sources.js';
@@ -237,28 +237,11 @@ describe('Bulk sync: CRM contacts into our own store', () => {
     const records = crmContacts('twice', 5);
     crm.setResponder(listResponder({ path: '/api/contacts', records, style: 'offset', key: KEY }));
     const id = '00000000-0000-4000-8000-000000000001';
-    const at = new Date().toISOString();
+    const now = new Date();
     const job: BulkJob = {
-      job_id: id,
+      ...newJob({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 3, dry_run: false }, id, now),
       status: 'running',
-      source: 'crm',
-      target: 'local',
-      entity: 'contacts',
-      batch_size: 3,
-      dry_run: false,
-      processed: 0,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      skipped: 0,
-      errors: 0,
-      pages: 0,
-      next_page: 1,
-      next_cursor: null,
-      created_at: at,
-      started_at: at,
-      updated_at: at,
-      version: 1,
+      started_at: now.toISOString(),
     };
     await stack.dynamodb.send(
       new PutCommand({ TableName: bulkTable(), Item: { pk: `job#${id}`, sk: 'JOB', job_list: 'JOB', ...job } }),

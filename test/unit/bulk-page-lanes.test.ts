@@ -1,30 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { BulkJob } from '../../functions/bulk/domain/job.js';
+import { type BulkJob, newJob } from '../../functions/bulk/domain/job.js';
 import { type PagePorts, processPage } from '../../functions/bulk/worker/process-page.js';
 import type { RecordOutcome } from '../../functions/bulk/targets/local.js';
 
 const NOW = new Date('2026-12-03T10:00:00.000Z');
 
 const aJob = (): BulkJob => ({
-  job_id: 'j1',
+  ...newJob({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 6, dry_run: false }, 'j1', NOW),
   status: 'running',
-  source: 'crm',
-  target: 'local',
-  entity: 'contacts',
-  batch_size: 6,
-  dry_run: false,
-  processed: 0,
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  skipped: 0,
-  errors: 0,
-  pages: 0,
-  next_page: 1,
-  next_cursor: null,
-  created_at: NOW.toISOString(),
   started_at: NOW.toISOString(),
-  updated_at: NOW.toISOString(),
   version: 3,
 });
 

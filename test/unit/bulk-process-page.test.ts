@@ -1,29 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { BulkJob } from '../../functions/bulk/domain/job.js';
+import { type BulkJob, newJob } from '../../functions/bulk/domain/job.js';
 import { type PagePorts, failJob, processPage } from '../../functions/bulk/worker/process-page.js';
 
 const NOW = new Date('2026-12-03T10:00:00.000Z');
 
 const aJob = (overrides: Partial<BulkJob> = {}): BulkJob => ({
-  job_id: 'j1',
+  ...newJob({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 2, dry_run: false }, 'j1', NOW),
   status: 'running',
-  source: 'crm',
-  target: 'local',
-  entity: 'contacts',
-  batch_size: 2,
-  dry_run: false,
-  processed: 0,
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  skipped: 0,
-  errors: 0,
-  pages: 0,
-  next_page: 1,
-  next_cursor: null,
-  created_at: NOW.toISOString(),
   started_at: NOW.toISOString(),
-  updated_at: NOW.toISOString(),
   version: 3,
   ...overrides,
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../../kernel/http/responses.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import * as z from '../../kernel/validation.js';
-import type { BulkJob } from '../domain/job.js';
+import { newJob } from '../domain/job.js';
 import { sources } from '../sources/index.js';
 import { createJob } from '../store/job-create.js';
 import { sendPage } from '../store/page-queue.js';
@@ -58,29 +58,8 @@ const startJob = async (body: unknown, now: Date): Promise<{ job_id: string; sta
   if (!takes) {
     throw invalid('target', `${request.target} cannot take ${request.source} ${request.entity}`);
   }
-  const at = now.toISOString();
-  const job: BulkJob = {
-    job_id: randomUUID(),
-    status: 'queued',
-    source: request.source,
-    target: request.target,
-    entity: request.entity,
-    batch_size: request.batch_size,
-    ...(request.since === undefined ? {} : { since: request.since }),
-    dry_run: request.dry_run,
-    processed: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    skipped: 0,
-    errors: 0,
-    pages: 0,
-    next_page: 1,
-    next_cursor: null,
-    created_at: at,
-    updated_at: at,
-    version: 1,
-  };
+  const job = newJob(request, randomUUID(), now);
+
   if (!(await createJob(job))) {
     throw new HttpError(409, `A bulk job for ${job.source} -> ${job.target} ${job.entity} is running`);
   }

@@ -91,4 +91,42 @@ const jobView = (job: BulkJob): Record<string, unknown> => {
   return { ...shown, records_per_second: rate };
 };
 
-export { jobKey, pageKey, errorKey, lockKey, isFinished, jobView };
+/** What a job is asked to do: the part of a job its starter chooses. */
+export type JobRequest = Pick<BulkJob, 'source' | 'target' | 'entity' | 'batch_size' | 'dry_run'> &
+  Partial<Pick<BulkJob, 'since'>>;
+
+/**
+ * A job as it is queued: nothing read, nothing counted, the first page next.
+ * The one place a job's starting state is written down (the admin API, the
+ * bench and the tests build jobs with it).
+ *
+ * @example
+ * const job = newJob({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 200, dry_run: false }, randomUUID(), now);
+ */
+const newJob = (request: JobRequest, jobId: string, now: Date): BulkJob => {
+  const at = now.toISOString();
+  return {
+    job_id: jobId,
+    status: 'queued',
+    source: request.source,
+    target: request.target,
+    entity: request.entity,
+    batch_size: request.batch_size,
+    ...(request.since === undefined ? {} : { since: request.since }),
+    dry_run: request.dry_run,
+    processed: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    errors: 0,
+    pages: 0,
+    next_page: 1,
+    next_cursor: null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
+};
+
+export { jobKey, pageKey, errorKey, lockKey, isFinished, jobView, newJob };
