@@ -131,13 +131,17 @@ describe('Bulk sync: the completion announcement', () => {
     const job = await runToEnd({ source: 'crm', target: 'local', entity: 'contacts' });
     // Assess
     await eventually(async () => (slackPosts(job.job_id).length > 0 ? true : undefined), 'the Slack post');
-    const events = await stack.dynamodb.send(
-      new QueryCommand({
-        TableName: stack.resources.tables.syncLog?.physicalName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': eventsKey(job.job_id) },
-      }),
-    );
+    // The event is written just after the messages are queued, so the Slack post can arrive first.
+    const events = await eventually(async () => {
+      const out = await stack.dynamodb.send(
+        new QueryCommand({
+          TableName: stack.resources.tables.syncLog?.physicalName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': eventsKey(job.job_id) },
+        }),
+      );
+      return (out.Items ?? []).length > 0 ? out : undefined;
+    }, 'the skipped-mail sync event');
     expect(events.Items).toEqual([
       expect.objectContaining({
         record_type: 'bulk_job',
