@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ENTITY_SK, type ErpItem, erpKey } from '../../functions/erp/domain/erp-items.js';
+import { ENTITY_SK, type ErpItem, erpKey } from '../../functions/kernel/erp/erp-items.js';
 import { dynamo } from '../../functions/kernel/aws/dynamo-client.js';
 import { tableName } from '../../functions/kernel/aws/resource-names.js';
 import { topology } from '../../lib/topology.js';

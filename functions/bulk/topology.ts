@@ -43,6 +43,12 @@ const functions = {
       conflicts: ['PutItem'],
       // GetItem: the run-time settings (recipients.data_admin) of the completion mail.
       control: ['GetItem', 'UpdateItem'],
+      // ERP and shop stock counts through the shared stock path (kernel/stock): the level's one
+      // UpdateItem, a read after a refused one (and a dry run's), the transaction's PutItem; Query:
+      // the stock reads module the bundle takes (a level's transactions).
+      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      // ERP orders and customers through the ERP's own read-decide-write (kernel/erp).
+      erp: ['GetItem', 'PutItem'],
     },
     // It consumes its pages and hands on the next one.
     // A system target's pushes go through the outbound queue, as live changes do.

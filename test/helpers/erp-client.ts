@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ErpItem, StoredErpEntity } from '../../functions/erp/domain/erp-items.js';
+import type { ErpItem, StoredErpEntity } from '../../functions/kernel/erp/erp-items.js';
 import type { JsonAnswer } from './http-client.js';
 import type { TestStack } from './test-stack.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ErpEntity, ErpEventType } from '../../functions/erp/domain/erp-events.js';
+import type { ErpEntity, ErpEventType } from '../../functions/kernel/erp/erp-events.js';
 
 /**
  * ERP webhook bodies for tests: an envelope per entity with a valid payload,

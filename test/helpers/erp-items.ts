@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { ErpItem, StoredErpEntity } from '../../functions/erp/domain/erp-items.js';
+import type { ErpItem, StoredErpEntity } from '../../functions/kernel/erp/erp-items.js';
 
 /**
  * Stored ERP items (the `erp` table's entity items) for tests of what

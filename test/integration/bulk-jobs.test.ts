@@ -311,7 +311,7 @@ describe('Bulk sync: refused requests', () => {
   it.each([
     [{ source: 'nope', target: 'local', entity: 'contacts' }, 'source'],
     [{ source: 'crm', target: 'local', entity: 'leads' }, 'entity'],
-    [{ source: 'erp', target: 'local', entity: 'orders' }, 'target'],
+    [{ source: 'ecommerce', target: 'local', entity: 'products' }, 'target'],
     [{ source: 'crm', target: 'crm', entity: 'contacts' }, 'target'],
     [{ source: 'local', target: 'crm', entity: 'orders' }, 'entity'],
     [{ source: 'crm', target: 'mars', entity: 'contacts' }, 'target'],

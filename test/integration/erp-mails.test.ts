@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErpItem } from '../../functions/erp/domain/erp-items.js';
+import type { ErpItem } from '../../functions/kernel/erp/erp-items.js';
 import { carriedSyncEvent, encodeSyncEvent } from '../../functions/kernel/sync-log/sync-events.js';
 import { anErpItem, erpStreamRecord, nextVersion } from '../helpers/erp-items.js';
 import { admin, eventually } from '../helpers/http-client.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredErpEntity } from '../../functions/erp/domain/erp-items.js';
+import type { StoredErpEntity } from '../../functions/kernel/erp/erp-items.js';
 import { TEST_ERP_WEBHOOK_KEY, erpItemOf, postErpWebhook } from '../helpers/erp-client.js';
 import {
   customerPayload,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ErpChange, decideErpChange, erpFingerprint } from '../../functions/erp/domain/erp-decision.js';
-import type { ErpItem } from '../../functions/erp/domain/erp-items.js';
+import { type ErpChange, decideErpChange, erpFingerprint } from '../../functions/kernel/erp/erp-decision.js';
+import type { ErpItem } from '../../functions/kernel/erp/erp-items.js';
 import { salesOrderPayload } from '../helpers/erp-factories.js';
 
 /** The pure decision of one ERP event against the stored item: merge, stale, duplicate. */

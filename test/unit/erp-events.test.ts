@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeTimeOf, erpEnvelope, erpPayloads } from '../../functions/erp/domain/erp-events.js';
+import { changeTimeOf, erpEnvelope, erpPayloads } from '../../functions/kernel/erp/erp-events.js';
 import { planErpFetch } from '../../functions/erp/fetch/plan-fetch.js';
 import { parseOr400 } from '../../functions/kernel/http/parse-or-400.js';
 import { HttpError } from '../../functions/kernel/http/responses.js';

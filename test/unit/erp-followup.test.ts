@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ErpItem } from '../../functions/erp/domain/erp-items.js';
+import type { ErpItem } from '../../functions/kernel/erp/erp-items.js';
 import { DEFAULT_SETTINGS } from '../../functions/kernel/settings/settings-schema.js';
 import { carriedSyncEvent, encodeSyncEvent } from '../../functions/kernel/sync-log/sync-events.js';
 import { anErpItem, erpStreamRecord, nextVersion } from '../helpers/erp-items.js';

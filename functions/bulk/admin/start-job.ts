@@ -6,7 +6,7 @@ import { newJob } from '../domain/job.js';
 import { sources } from '../sources/index.js';
 import { createJob } from '../store/job-create.js';
 import { sendPage } from '../store/page-queue.js';
-import { LOCAL_ENTITIES, localTypeOf } from '../targets/local-types.js';
+import { LOCAL_ENTITIES, localRefusal } from '../targets/local-types.js';
 
 /** The body of `POST /admin/bulk-jobs` and `POST /bulk-sync`. */
 const startBody = z.object({
@@ -53,11 +53,14 @@ const startJob = async (body: unknown, now: Date): Promise<{ job_id: string; sta
       known: TARGETS,
     });
   }
-  // Our store takes what has a mapping; the CRM takes our own records (its mapping's outbound part).
-  const takes = request.target === 'local' ? Boolean(localTypeOf(request.source, request.entity)) : !source;
-  if (!takes) {
-    throw invalid('target', `${request.target} cannot take ${request.source} ${request.entity}`);
-  }
+  // Our store takes what has a mapping, a stock level or an ERP entity; the CRM takes our own records.
+  const refusal =
+    request.target === 'local'
+      ? localRefusal(request.source, request.entity)
+      : source
+        ? `${request.target} cannot take ${request.source} ${request.entity}`
+        : undefined;
+  if (refusal !== undefined) throw invalid('target', refusal);
   const job = newJob(request, randomUUID(), now);
 
   if (!(await createJob(job))) {

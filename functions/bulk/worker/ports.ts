@@ -7,6 +7,7 @@ import { releaseLock, setJobStatus } from '../store/job-status.js';
 import { commitPage, putRecordErrors } from '../store/page-commit.js';
 import { sendPage } from '../store/page-queue.js';
 import { applyToLocal, prefetchLocal } from '../targets/local.js';
+import { applySystemRecord, takesSystemRecord } from '../targets/system-local.js';
 import { dynamoRecordStore } from '../../kernel/inbound/dynamo-record-store.js';
 import type { PagePorts } from './process-page.js';
 
@@ -27,9 +28,14 @@ const workerPorts: PagePorts = {
   // Our own store pages by a Scan; every other source over HTTP.
   fetchPage: (request) => (request.source === 'local' ? fetchLocalPage(request) : fetchPage(request)),
   applyRecord: (job, record, prefetched) =>
-    job.target === 'crm' ? pushToCrm(job, record) : applyToLocal(job, record, dynamoRecordStore, prefetched),
+    job.target === 'crm'
+      ? pushToCrm(job, record)
+      : takesSystemRecord(job)
+        ? applySystemRecord(job, record)
+        : applyToLocal(job, record, dynamoRecordStore, prefetched),
   // Our store's records of a page in BatchGetItem calls, not one GetItem each; a dry run reads them too.
-  prefetch: (job, records) => (job.target === 'crm' ? Promise.resolve(undefined) : prefetchLocal(job, records)),
+  prefetch: (job, records) =>
+    job.target === 'crm' || takesSystemRecord(job) ? Promise.resolve(undefined) : prefetchLocal(job, records),
   putRecordErrors,
   commitPage,
   sendPage,

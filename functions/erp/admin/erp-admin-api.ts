@@ -2,10 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import * as z from '../../kernel/validation.js';
-import { ERP_ENTITIES, erpId } from '../domain/erp-events.js';
-import type { ErpItem, StoredErpEntity } from '../domain/erp-items.js';
+import { ERP_ENTITIES, erpId } from '../../kernel/erp/erp-events.js';
+import type { ErpItem, StoredErpEntity } from '../../kernel/erp/erp-items.js';
 import { listOrderLinked } from '../store/erp-order-reads.js';
-import { getErpItem } from '../store/erp-reads.js';
+import { getErpItem } from '../../kernel/erp/erp-reads.js';
 
 /**
  * The ERP admin routes, behind the admin authorizer:

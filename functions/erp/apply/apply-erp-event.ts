@@ -3,11 +3,10 @@ import { logger } from '../../kernel/observability.js';
 import { applyStockChange } from '../../kernel/stock/stock-updates.js';
 import { transactionOf } from '../../kernel/stock/stock.js';
 import { putTransaction } from '../../kernel/stock/transaction-writes.js';
-import { decideErpChange, erpFingerprint } from '../domain/erp-decision.js';
-import { type ErpEventType, type ErpPayloads, changeTimeOf } from '../domain/erp-events.js';
-import type { StoredErpEntity } from '../domain/erp-items.js';
-import { getErpItem } from '../store/erp-reads.js';
-import { putErpItem } from '../store/erp-store.js';
+import { applyStoredErpChange } from '../../kernel/erp/apply-stored.js';
+import { erpFingerprint } from '../../kernel/erp/erp-decision.js';
+import { type ErpEventType, type ErpPayloads, changeTimeOf } from '../../kernel/erp/erp-events.js';
+import type { StoredErpEntity } from '../../kernel/erp/erp-items.js';
 
 /**
  * Applies one ERP event whose payload is known (pushed by the webhook or
@@ -37,43 +36,19 @@ export type ParsedErpEvent =
       readonly payload?: ErpPayloads['inventory'];
     };
 
-/**
- * A lost race is read again and decided again. Each loss means another
- * write to the entity won, so N writers racing on one entity lose at most
- * N - 1 times each; 30 covers a burst of 30 changes to one order (an ERP
- * replaying its backlog), and only a runaway sender passes it.
- */
-const MAX_ROUNDS = 30;
-
-/** A random pause that grows with the round, so writers that keep colliding spread out. */
-const backOff = (round: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * round, 50)));
-
 const answer = (status: ErpAnswer['status'], entity: string, entityId: string): ErpAnswer => ({
   status,
   entity,
   entity_id: entityId,
 });
 
+/** The stored entities through the shared read-decide-write (`kernel/erp/apply-stored.ts`). */
 const applyStored = async (
   event: Extract<ParsedErpEvent, { entity: StoredErpEntity }>,
   deliveryId: string | undefined,
 ): Promise<ErpAnswer> => {
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const existing = await getErpItem(event.entity, event.entityId);
-    const decision = decideErpChange(existing, { ...event, deliveryId });
-    if (decision.kind !== 'write') {
-      logger.info('ERP event not applied', { entity: event.entity, entity_id: event.entityId, outcome: decision.kind });
-      return answer(decision.kind, event.entity, event.entityId);
-    }
-    if (await putErpItem(decision.item, decision.expectedVersion)) {
-      countForIntegration('Inbound_synced', 'erp');
-      return answer('processed', event.entity, event.entityId);
-    }
-    logger.debug('ERP entity changed while applying; deciding again', { entity: event.entity, round });
-    await backOff(round);
-  }
-  throw new Error(`ERP ${event.entity} ${event.entityId} kept changing; ${MAX_ROUNDS} writes lost the race`);
+  const outcome = await applyStoredErpChange({ ...event, deliveryId });
+  return answer(outcome.kind === 'written' ? 'processed' : outcome.kind, event.entity, event.entityId);
 };
 
 /**

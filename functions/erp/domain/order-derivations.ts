@@ -1,4 +1,4 @@
-import type { ErpItem } from './erp-items.js';
+import type { ErpItem } from '../../kernel/erp/erp-items.js';
 
 /**
  * What an order learns from its invoices and shipments: an invoice paid

@@ -3,7 +3,7 @@ import type { OutboundAction } from '../../kernel/outbound/action.js';
 import { appendSyncEvent } from '../../kernel/sync-log/sync-events.js';
 import * as z from '../../kernel/validation.js';
 import { type ParsedErpEvent, applyErpEvent } from '../apply/apply-erp-event.js';
-import { ERP_ENTITIES, ERP_EVENT_TYPES, erpPayloads } from '../domain/erp-events.js';
+import { ERP_ENTITIES, ERP_EVENT_TYPES, erpPayloads } from '../../kernel/erp/erp-events.js';
 
 /**
  * `erp.fetchEntity`: the second half of an id-only notification. The

@@ -1,5 +1,5 @@
 import type { OutboundMessageInput } from '../../kernel/outbound/message.js';
-import type { ErpEntity, ErpEventType } from '../domain/erp-events.js';
+import type { ErpEntity, ErpEventType } from '../../kernel/erp/erp-events.js';
 
 /**
  * The outbound message that fetches an entity an id-only notification

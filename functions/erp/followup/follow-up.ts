@@ -8,7 +8,7 @@ import {
   putSyncLogItem,
   syncLogItem,
 } from '../../kernel/sync-log/sync-events.js';
-import { ENTITY_SK, type ErpItem } from '../domain/erp-items.js';
+import { ENTITY_SK, type ErpItem } from '../../kernel/erp/erp-items.js';
 import { orderUpdateOf, pendingOrderUpdates } from '../domain/order-derivations.js';
 import { erpMailIntents } from '../mail/erp-mail-intents.js';
 import { handleMailIntent } from '../mail/handle-mail-intent.js';
@@ -53,8 +53,10 @@ const followUpErpWrite = async (
   const update = orderUpdateOf(old, item);
   const owed =
     item.entity === 'salesOrder' && !old ? pendingOrderUpdates(item.entity_id, await itemsOfOrder(item.entity_id)) : [];
+  // A bulk-loaded item's derived changes keep the order's bulk mark: no mail for old news.
+  const keepBulkMark = item.bulk_job_id !== undefined;
   for (const change of [...(update ? [update] : []), ...owed]) {
-    if (await applyOrderUpdate(change, now)) logger.info('order updated from ERP', { ...change });
+    if (await applyOrderUpdate(change, now, { keepBulkMark })) logger.info('order updated from ERP', { ...change });
   }
 
   for (const intent of erpMailIntents(old, item)) {

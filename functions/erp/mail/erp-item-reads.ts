@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
-import { ENTITY_SK, type ErpItem, type StoredErpEntity, erpKey } from '../domain/erp-items.js';
+import { ENTITY_SK, type ErpItem, type StoredErpEntity, erpKey } from '../../kernel/erp/erp-items.js';
 
 /**
  * One ERP entity by id, read consistently (the order or customer a mail

@@ -1,4 +1,4 @@
-import type { ErpItem } from '../domain/erp-items.js';
+import type { ErpItem } from '../../kernel/erp/erp-items.js';
 
 /**
  * Which mails a change of an ERP entity triggers, from the stream's old and
@@ -76,7 +76,8 @@ const statusChanged = (old: ErpItem | undefined, now: ErpItem): boolean =>
  * The mails a change triggers: a new sales order (to sales), a changed
  * order status (to the customer: `delivered` set by a shipment and
  * `cancelled` included), a changed purchase-order status (to purchasing),
- * a new invoice and a new shipment (to the customer). Created means the
+ * a new invoice and a new shipment (to the customer); none for a version a
+ * bulk sync job wrote (`bulk_job_id`). Created means the
  * item is new (no old image), whatever the ERP called the event, unless it
  * arrived already deleted.
  *
@@ -85,6 +86,8 @@ const statusChanged = (old: ErpItem | undefined, now: ErpItem): boolean =>
  * erpMailIntents(order, { ...order, status: 'shipped', version: 2 }); // [{ kind: 'order-status', ... }]
  */
 const erpMailIntents = (old: ErpItem | undefined, now: ErpItem): ErpMailIntent[] => {
+  // Written by a bulk load (or derived from one): old news, announced to nobody. A webhook write drops the mark.
+  if (now.bulk_job_id !== undefined) return [];
   const created = old === undefined && now.last_event_type !== 'deleted' && now.deleted_at === undefined;
   switch (now.entity) {
     case 'salesOrder':

@@ -2,7 +2,7 @@ import { logger } from '../../kernel/observability.js';
 import type { OutboundMessageInput } from '../../kernel/outbound/message.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
 import { readSettings } from '../../kernel/settings/read-settings.js';
-import type { ErpItem } from '../domain/erp-items.js';
+import type { ErpItem } from '../../kernel/erp/erp-items.js';
 import { getErpItem } from './erp-item-reads.js';
 import type { ErpMailIntent } from './erp-mail-intents.js';
 import { logMailEvent } from './mail-sync-events.js';

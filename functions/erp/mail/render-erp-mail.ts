@@ -1,7 +1,7 @@
 import type { MailRequestSpec } from '../../kernel/outbound/message.js';
 import { trackingUrl } from '../../kernel/settings/setting-lookups.js';
 import type { Settings } from '../../kernel/settings/settings-schema.js';
-import type { ErpItem } from '../domain/erp-items.js';
+import type { ErpItem } from '../../kernel/erp/erp-items.js';
 import type { ErpMailIntent } from './erp-mail-intents.js';
 import { escapeHtml } from '../../kernel/outbound/html-escape.js';
 

@@ -1,7 +1,7 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../kernel/aws/dynamo-client.js';
 import { tableName } from '../../kernel/aws/resource-names.js';
-import { BY_ORDER_INDEX, type ErpItem } from '../domain/erp-items.js';
+import { BY_ORDER_INDEX, type ErpItem } from '../../kernel/erp/erp-items.js';
 
 /**
  * The shipments and invoices of an order, from the sparse `byOrder` index

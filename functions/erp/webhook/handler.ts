@@ -9,7 +9,7 @@ import { readStorableJson } from '../../kernel/http/storable-json.js';
 import { webhookRequestOf } from '../../kernel/http/webhook.js';
 import { logger } from '../../kernel/observability.js';
 import { verifyApiKey } from '../../kernel/signatures/api-key.js';
-import { erpEnvelope } from '../domain/erp-events.js';
+import { erpEnvelope } from '../../kernel/erp/erp-events.js';
 import { receiveErpEvent } from './receive-erp-event.js';
 
 /**

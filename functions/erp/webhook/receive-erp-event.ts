@@ -3,7 +3,7 @@ import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import { runOnce } from '../../kernel/idempotency/idempotency.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
 import { type ErpAnswer, type ParsedErpEvent, applyErpEvent } from '../apply/apply-erp-event.js';
-import { type ErpEnvelope, erpPayloads } from '../domain/erp-events.js';
+import { type ErpEnvelope, erpPayloads } from '../../kernel/erp/erp-events.js';
 import { planErpFetch } from '../fetch/plan-fetch.js';
 
 /**

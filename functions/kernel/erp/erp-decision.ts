@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CarriedSyncEvent, carriedSyncEvent, encodeSyncEvent } from '../../kernel/sync-log/sync-events.js';
+import { type CarriedSyncEvent, carriedSyncEvent, encodeSyncEvent } from '../sync-log/sync-events.js';
 import { type ErpEventType, changeTimeOf } from './erp-events.js';
 import { ENTITY_SK, type ErpItem, type StoredErpEntity, erpKey } from './erp-items.js';
 
@@ -20,6 +20,12 @@ export interface ErpChange {
   readonly payload?: Readonly<Record<string, unknown>>;
   /** `eventId`, the Idempotency-Key header, or undefined (then `fp:<fingerprint>`). */
   readonly deliveryId?: string;
+  /**
+   * Set when a bulk sync job writes the change (its job id): the item is
+   * marked `bulk_job_id`, so the follow-up plans no mails for a load of old
+   * orders. Any other write drops the mark.
+   */
+  readonly bulkJobId?: string;
 }
 
 export type ErpDecision =
@@ -103,8 +109,10 @@ const decideErpChange = (existing: ErpItem | undefined, change: ErpChange, now: 
     },
     now,
   );
+  // A bulk load's mark belongs to the write that made it: a later webhook change is announced as ever.
+  const { bulk_job_id: _previousMark, ...kept } = existing ?? ({} as Partial<ErpItem>);
   const item: ErpItem = {
-    ...existing,
+    ...kept,
     pk: erpKey(change.entity, change.entityId),
     sk: ENTITY_SK,
     entity: change.entity,
@@ -125,6 +133,7 @@ const decideErpChange = (existing: ErpItem | undefined, change: ErpChange, now: 
     ...(deleted ? { deleted_at: existing?.deleted_at ?? at } : {}),
     ...(status === 'cancelled' ? { cancelled_at: existing?.cancelled_at ?? at } : {}),
     sync_event: encodeSyncEvent(syncEvent),
+    ...(change.bulkJobId === undefined ? {} : { bulk_job_id: change.bulkJobId }),
   };
   return { kind: 'write', item, expectedVersion: existing?.version };
 };

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../kernel/aws/dynamo-client.js';
-import { tableName } from '../../kernel/aws/resource-names.js';
-import { ENTITY_SK, type ErpItem, type StoredErpEntity, erpKey } from '../domain/erp-items.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import { ENTITY_SK, type ErpItem, type StoredErpEntity, erpKey } from './erp-items.js';
 
 /**
  * The entity's item, strongly consistent (the read half of a conditional

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../../kernel/aws/condition-failure.js';
-import { dynamo } from '../../kernel/aws/dynamo-client.js';
-import { tableName } from '../../kernel/aws/resource-names.js';
-import type { ErpItem } from '../domain/erp-items.js';
+import { isConditionFailure } from '../aws/condition-failure.js';
+import { dynamo } from '../aws/dynamo-client.js';
+import { tableName } from '../aws/resource-names.js';
+import type { ErpItem } from './erp-items.js';
 
 /** The one conditional write of an ERP entity item (table `erp`). */
 

@@ -1,4 +1,4 @@
-import * as z from '../../kernel/validation.js';
+import * as z from '../validation.js';
 
 /**
  * What `POST /webhooks/erp` accepts: the envelope `{eventType, entity,

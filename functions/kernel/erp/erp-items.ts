@@ -56,6 +56,12 @@ export interface ErpItem {
   readonly paid_at?: string;
   /** Orders: set with status `delivered` when a shipment of theirs is delivered. */
   readonly delivered_at?: string;
+  /**
+   * Set when this version was written by a bulk sync job (its id): the
+   * follow-up logs it and derives paid/delivered as ever, but plans no mails
+   * (an initial load of old orders must not mail sales or the customers).
+   */
+  readonly bulk_job_id?: string;
   /** The sync event of this write, JSON (`kernel/sync-log/sync-events.ts`, `encodeSyncEvent`); the follow-up consumer logs it. */
   readonly sync_event?: string;
 }
