@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AdminApiError, type AdminClient, CliError, adminClientFromEnv } from './admin-client.js';
+import { type BulkJobView as Job, followExitCode, followJob } from './bulk-progress.js';
 
 const usage = `usage:
   npm run bulk -- start <source> <target> <entity> [--dry-run] [--batch-size <1-1000>] [--since <ISO time>]
@@ -21,29 +22,6 @@ const usage = `usage:
   npm run bulk -- errors <id> [--csv]  the job's per-record errors (JSON, or CSV with --csv)
 environment: SYNC_TOOLS_URL (default http://127.0.0.1:$PORT, PORT 3000), ADMIN_TOKEN (or in .env),
   BULK_FOLLOW_INTERVAL_MS (how often --follow asks, default 1000)`;
-
-interface Job {
-  readonly job_id: string;
-  readonly status: string;
-  readonly source: string;
-  readonly target: string;
-  readonly entity: string;
-  readonly dry_run: boolean;
-  readonly total?: number;
-  readonly processed: number;
-  readonly created: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly skipped: number;
-  readonly errors: number;
-  readonly pages: number;
-  readonly records_per_second: number;
-  readonly created_at: string;
-  readonly waiting_until?: string;
-  readonly failure?: string;
-}
-
-const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * The admin API with an unknown job named as such: a 404 on a job's path is
@@ -74,44 +52,8 @@ const describe = (job: Job): string => {
   return `${job.job_id}  ${job.source} -> ${job.target} ${job.entity}${dry}  ${job.status}\n  processed ${job.processed}${of} at ${job.records_per_second} records/s; ${counts(job)}${waiting}${failure}`;
 };
 
-const seconds = (value: number): string => {
-  if (!Number.isFinite(value)) return '?';
-  const s = Math.round(value);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-};
-
-/** One progress line: a bar and ETA when the source told its total, the count and rate otherwise. */
-const progressLine = (job: Job, width: number): string => {
-  const rate = `${job.records_per_second} rec/s`;
-  if (job.total === undefined || job.total <= 0) return `${job.status}  ${job.processed} records  ${rate}`;
-  const share = Math.min(1, job.processed / job.total);
-  const barWidth = Math.max(10, Math.min(40, width - 60));
-  const filled = Math.round(share * barWidth);
-  const eta = job.records_per_second > 0 ? seconds((job.total - job.processed) / job.records_per_second) : '?';
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
-  return `${bar} ${Math.floor(share * 100)}%  ${job.processed}/${job.total}  ${rate}  ETA ${eta}  ${job.status}`;
-};
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Until the job ends: a bar redrawn in place on a terminal, one line per change otherwise. */
-const follow = async (admin: AdminClient, id: string): Promise<Job> => {
-  const interval = Number(process.env.BULK_FOLLOW_INTERVAL_MS ?? 1000);
-  const tty = process.stdout.isTTY === true;
-  let last = '';
-  for (;;) {
-    const job = (await admin.call('GET', `/admin/bulk-jobs/${encodeURIComponent(id)}`)) as Job;
-    const line = progressLine(job, process.stdout.columns ?? 100);
-    if (tty) process.stdout.write(`\r\x1b[2K${line}`);
-    else if (line !== last) process.stdout.write(`${line}\n`);
-    last = line;
-    if (FINISHED.has(job.status)) {
-      if (tty) process.stdout.write('\n');
-      return job;
-    }
-    await sleep(interval);
-  }
-};
+/** How often --follow asks: BULK_FOLLOW_INTERVAL_MS, default 1000 (read when asked: `.env` is loaded by then). */
+const followIntervalMs = (): number => Number(process.env.BULK_FOLLOW_INTERVAL_MS ?? 1000);
 
 const main = async (): Promise<number> => {
   let parsed: ReturnType<typeof parseCli>;
@@ -157,9 +99,11 @@ const main = async (): Promise<number> => {
     case 'status': {
       const id = needId();
       if (values.follow) {
-        const job = await follow(admin, decodeURIComponent(id));
+        // Until the job ends: a bar redrawn in place on a terminal, one line per change otherwise.
+        const read = async () => (await admin.call('GET', `/admin/bulk-jobs/${id}`)) as Job;
+        const job = await followJob(read, process.stdout, { intervalMs: followIntervalMs() });
         process.stdout.write(`${describe(job)}\n`);
-        return job.status === 'completed' ? 0 : 1;
+        return followExitCode(job);
       }
       process.stdout.write(`${describe((await admin.call('GET', `/admin/bulk-jobs/${id}`)) as Job)}\n`);
       return 0;

@@ -6,7 +6,7 @@ import { logger } from '../../kernel/observability.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
 import { readSettings } from '../../kernel/settings/read-settings.js';
 import { appendSyncEvent } from '../../kernel/sync-log/sync-events.js';
-import { type BulkJob, jobKey } from '../domain/job.js';
+import { type BulkJob, isFinished, jobKey } from '../domain/job.js';
 import { completionMessages } from './completion-messages.js';
 
 /**
@@ -30,19 +30,22 @@ const markAnnounced = async (jobId: string, at: string): Promise<void> => {
 };
 
 /**
- * Announces a completed or failed job: the Slack post and the mail to the
- * `data_admin` recipients on the outbound queue (deterministic ids and
- * supersede keys: enqueued again after a crash, still delivered once), then
- * the job marked `announced_at` so a redelivered page does not enqueue
- * again. No recipient: the mail is skipped and a sync event says why.
- * A cancelled job is not announced (someone cancelled it on purpose).
+ * Announces a completed, failed or cancelled job: the Slack post and the
+ * mail to the `data_admin` recipients on the outbound queue (deterministic
+ * ids and supersede keys: enqueued again after a crash, still delivered
+ * once), then the job marked `announced_at` so a redelivered page does not
+ * enqueue again. No recipient: the mail is skipped and a sync event says why.
+ * A cancel is announced by the page worker too: the cancel queues a page
+ * message the worker answers by announcing (admin/job-controls.ts), so a
+ * page in flight and the cancel's message both land here, and the two
+ * enqueue the same ids: one mail and one post.
  *
  * @example
  * await announceJob(completedJob);
  */
 const announceJob = async (job: BulkJob): Promise<void> => {
   const announced = (job as BulkJob & { announced_at?: string }).announced_at;
-  if (announced !== undefined || (job.status !== 'completed' && job.status !== 'failed')) return;
+  if (announced !== undefined || !isFinished(job.status)) return;
   const to = (await readSettings()).recipients.data_admin;
   await enqueueOutbound(completionMessages(job, to));
   if (to.length === 0) {

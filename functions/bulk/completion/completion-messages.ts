@@ -7,11 +7,16 @@ import { type BulkJob, jobView } from '../domain/job.js';
  * recipients and one Slack post, both with the counts, the job id and how
  * to read its errors. Pure. Each message's id derives from the job and its
  * final status and carries a `supersede` key of its own, so announcing the
- * same end twice (a redelivered last page, a crash after completing)
- * enqueues the same message again, which the queue's deduplication or the
- * dispatcher's delivered version drops: sent once.
+ * same end twice (a redelivered last page, a crash after completing, a
+ * cancel seen by the worker while a page was in flight) enqueues the same
+ * message again, which the queue's deduplication or the dispatcher's
+ * delivered version drops: sent once.
+ *
+ * A cancelled job says so, with its counts so far (the pages committed
+ * before the cancel stay written), when it was cancelled and by whom when
+ * the job names them (`cancelled_by`).
  */
-export type FinishedStatus = 'completed' | 'failed';
+export type FinishedStatus = 'completed' | 'failed' | 'cancelled';
 
 const integer = (value: number): string => value.toLocaleString('en-US');
 
@@ -22,6 +27,12 @@ const durationOf = (job: BulkJob): string => {
   if (!Number.isFinite(seconds)) return 'not started';
   const minutes = Math.floor(seconds / 60);
   return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
+};
+
+/** When a cancelled job was cancelled and, when the job names them, by whom. */
+const cancelledWhenBy = (job: BulkJob): string => {
+  const when = job.completed_at ?? job.updated_at;
+  return job.cancelled_by === undefined ? `at ${when}` : `at ${when} by ${job.cancelled_by}`;
 };
 
 /** The facts every announcement carries, as label and value, in the order shown. */
@@ -38,20 +49,29 @@ const factsOf = (job: BulkJob): [string, string][] => [
   ['Pages', integer(job.pages)],
   ['Duration', durationOf(job)],
   ['Rate', `${jobView(job).records_per_second} records/s`],
+  ...(job.status === 'cancelled' ? ([['Cancelled', cancelledWhenBy(job)]] as [string, string][]) : []),
   ...(job.failure === undefined ? [] : ([['Failure', job.failure]] as [string, string][])),
 ];
 
 const headlineOf = (job: BulkJob): string => {
   const what = `Bulk sync ${job.source} -> ${job.target} ${job.entity}`;
   const dry = job.dry_run ? ' (dry run: nothing was written)' : '';
-  return job.status === 'failed' ? `${what} failed${dry}` : `${what} completed${dry}`;
+  const ended = job.status === 'failed' || job.status === 'cancelled' ? job.status : 'completed';
+  return `${what} ${ended}${dry}`;
 };
 
-/** A dry run says what would happen; a real run what did. */
-const summaryOf = (job: BulkJob): string =>
-  job.dry_run
-    ? `Dry run: ${integer(job.created)} would be created, ${integer(job.updated)} updated, ${integer(job.unchanged)} left unchanged, ${integer(job.skipped)} skipped and ${integer(job.errors)} refused. Nothing was written.`
-    : `${integer(job.processed)} records: ${integer(job.created)} created, ${integer(job.updated)} updated, ${integer(job.unchanged)} unchanged, ${integer(job.skipped)} skipped, ${integer(job.errors)} errors.`;
+/** A dry run says what would happen; a real run what did; a cancelled run that these are the counts so far. */
+const summaryOf = (job: BulkJob): string => {
+  const cancelled = job.status === 'cancelled';
+  if (job.dry_run) {
+    const lead = cancelled ? `Dry run cancelled (${cancelledWhenBy(job)}); so far` : 'Dry run:';
+    return `${lead} ${integer(job.created)} would be created, ${integer(job.updated)} updated, ${integer(job.unchanged)} left unchanged, ${integer(job.skipped)} skipped and ${integer(job.errors)} refused. Nothing was written.`;
+  }
+  const counts = `${integer(job.processed)} records: ${integer(job.created)} created, ${integer(job.updated)} updated, ${integer(job.unchanged)} unchanged, ${integer(job.skipped)} skipped, ${integer(job.errors)} errors.`;
+  return cancelled
+    ? `Cancelled ${cancelledWhenBy(job)} after ${counts} The pages done before the cancel stay written; the rest was not synced.`
+    : counts;
+};
 
 const errorsHint = (job: BulkJob): string =>
   `Errors: GET /admin/bulk-jobs/${job.job_id}/errors (add ?format=csv for CSV), or npm run bulk -- errors ${job.job_id} --csv`;
@@ -79,7 +99,14 @@ const completionMail = (job: BulkJob, to: readonly string[]): Omit<MailRequestSp
  * completionSlackText(job); // ':white_check_mark: Bulk sync crm -> local contacts completed\n...'
  */
 const completionSlackText = (job: BulkJob): string => {
-  const icon = job.status === 'failed' ? ':x:' : job.dry_run ? ':mag:' : ':white_check_mark:';
+  const icon =
+    job.status === 'failed'
+      ? ':x:'
+      : job.status === 'cancelled'
+        ? ':no_entry_sign:'
+        : job.dry_run
+          ? ':mag:'
+          : ':white_check_mark:';
   const line = factsOf(job)
     .filter(([label]) => label !== 'Sync')
     .map(([label, value]) => `${label}: ${value}`)
@@ -90,8 +117,8 @@ const completionSlackText = (job: BulkJob): string => {
 const idOf = (job: BulkJob, channel: string): string => `bulk#${job.job_id}#${job.status}#${channel}`;
 
 /**
- * The outbound messages announcing a finished job: the Slack post always,
- * the mail when there is a recipient.
+ * The outbound messages announcing a finished (completed, failed or
+ * cancelled) job: the Slack post always, the mail when there is a recipient.
  *
  * @example
  * await enqueueOutbound(completionMessages(job, settings.recipients.data_admin));

@@ -51,6 +51,8 @@ export interface BulkJob {
   /** Set while the source asked us to wait (429/503 with Retry-After): until when. */
   readonly waiting_until?: string;
   readonly failure?: string;
+  /** A cancelled job: who cancelled it (`admin`: the admin API's token names no person). */
+  readonly cancelled_by?: string;
   /** Dry runs: up to {@link SAMPLES_PER_OUTCOME} field-level changes per outcome. */
   readonly samples?: Readonly<Partial<Record<Outcome, readonly Sample[]>>>;
   readonly version: number;
