@@ -63,7 +63,9 @@ export type TableOperation =
   | 'UpdateItem'
   | 'DeleteItem'
   | 'BatchWriteItem'
-  | 'ConditionCheckItem';
+  | 'ConditionCheckItem'
+  /** A PartiQL SELECT (ExecuteStatement), on the table and its indexes. */
+  | 'PartiQLSelect';
 /**
  * The operations a function calls on a table; exactly these are granted
  * (each item of a TransactWriteItems call is authorised by its own action).

@@ -37,8 +37,9 @@ const functions = {
     tables: {
       bulk: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
       // The same inbound rules as the webhooks (kernel/inbound), which read, write and log.
-      // A `local` source pages through it by Scan (there is no index by type).
-      records: ['GetItem', 'BatchGetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+      // A `local` source pages through it by Scan (there is no index by type); a page's records are
+      // looked up together: BatchGetItem by key, PartiQLSelect on the match index by email.
+      records: ['GetItem', 'BatchGetItem', 'PartiQLSelect', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
       syncLog: ['PutItem', 'Query'],
       conflicts: ['PutItem'],
       // GetItem: the run-time settings (recipients.data_admin) of the completion mail.

@@ -104,6 +104,8 @@ const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   DeleteCommand: ['DeleteItem'],
   BatchWriteCommand: ['BatchWriteItem'],
   TransactGetCommand: ['GetItem'],
+  // Only SELECT statements are sent (kernel/records/match-batch.ts): IAM authorises them as PartiQLSelect.
+  ExecuteStatementCommand: ['PartiQLSelect'],
 };
 
 /** IAM authorises each item of a TransactWriteItems call by its own action. */

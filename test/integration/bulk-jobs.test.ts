@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localIdFor, recordKey } from '../../functions/kernel/records/record.js';
+import { localIdFor, matchKeyOf, recordKey } from '../../functions/kernel/records/record.js';
 import { type BulkJob, newJob } from '../../functions/bulk/domain/job.js';
 import { processPage } from '../../functions/bulk/worker/process-page.js';
 import { workerPorts } from '../../functions/bulk/worker/ports.js';
@@ -258,6 +258,65 @@ describe('Bulk sync: CRM contacts into our own store', () => {
     const done = await finished(id);
     expect(done).toMatchObject({ status: 'completed', processed: 5, created: 5, updated: 0, unchanged: 0, pages: 2 });
     expect((await contactOf('twice-0'))?.version).toBe(1);
+  });
+
+  it('links CRM contacts to our own unlinked contacts by email, a whole page looked up at once, and never to a linked or deleted one', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: twelve contacts only we hold (more than one answer page of the match index), one of ours
+    // linked to another CRM id and one deleted, each sharing an email with a CRM contact.
+    const run = `lnk${Date.now()}`;
+    const at = new Date().toISOString();
+    const ours = (n: number, extra: Record<string, unknown> = {}) => {
+      const data = { first_name: 'Ours', email: `${run}-${n}@example.com` };
+      return {
+        pk: recordKey('contact', `${run}-local-${n}`),
+        record_type: 'contact',
+        record_id: `${run}-local-${n}`,
+        origin: 'sync',
+        version: 1,
+        synced_version: 1,
+        created_at: at,
+        updated_at: at,
+        data,
+        match_key: matchKeyOf('contact', data),
+        ...extra,
+      };
+    };
+    const table = stack.resources.tables.records?.physicalName;
+    for (let n = 0; n < 12; n++) await stack.dynamodb.send(new PutCommand({ TableName: table, Item: ours(n) }));
+    await stack.dynamodb.send(
+      new PutCommand({ TableName: table, Item: ours(12, { external_id: 'other-crm-id', external_source: 'crm' }) }),
+    );
+    await stack.dynamodb.send(new PutCommand({ TableName: table, Item: ours(13, { deleted_at: at }) }));
+    const records = crmContacts(run, 15).map((record, n) => ({
+      ...record,
+      // The same emails as ours, in another case.
+      email: n < 14 ? `${run.toUpperCase()}-${n}@Example.com` : record.email,
+      firstName: 'FromCrm',
+    }));
+    crm.setResponder(listResponder({ path: '/api/contacts', records, style: 'offset', key: KEY }));
+    // Act
+    const started = await startJob({ source: 'crm', target: 'local', entity: 'contacts', batch_size: 50 });
+    // Assess
+    const job = await finished(started.body.job_id);
+    expect(job).toMatchObject({ status: 'completed', processed: 15, updated: 12, created: 3, errors: 0, pages: 1 });
+    for (let n = 0; n < 12; n++) {
+      const local = (
+        await stack.dynamodb.send(
+          new GetCommand({
+            TableName: table,
+            Key: { pk: recordKey('contact', `${run}-local-${n}`) },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+      expect(local).toMatchObject({ external_id: `${run}-${n}`, data: { first_name: 'FromCrm' } });
+      expect(await contactOf(`${run}-${n}`)).toMatchObject({ alias_of: `${run}-local-${n}` });
+    }
+    for (const n of [12, 13, 14]) {
+      expect(await contactOf(`${run}-${n}`)).toMatchObject({ record_id: localIdFor('crm', `${run}-${n}`) });
+    }
   });
 });
 

@@ -9,10 +9,10 @@ import { type InboundChange, type InboundDecision, decideInbound } from '../../k
 import type { InboundRecordStore } from '../../kernel/inbound/record-store.js';
 import { mappingFor } from '../../kernel/mappings/crm/index.js';
 import { remoteSchema, toLocal } from '../../kernel/mappings/mapping.js';
-import type { RecordData, StoredRecord } from '../../kernel/records/record.js';
+import { type RecordData, type StoredRecord, matchKeyOf } from '../../kernel/records/record.js';
 import type { FieldChange, Outcome } from '../domain/job.js';
 import { localTypeOf } from './local-types.js';
-import { type Prefetched, prefetchRecords } from './record-prefetch.js';
+import { type PageRecordKey, type Prefetched, prefetchRecords } from './record-prefetch.js';
 
 /**
  * The `local` target: our own store, through the SAME inbound rules as the
@@ -73,6 +73,23 @@ const diff = (before: RecordData, after: RecordData): Record<string, FieldChange
       .map(([field, value]) => [field, { from: before[field] ?? null, to: value ?? null }]),
   );
 
+/** A source record in our store's shape, by the webhooks' own mapping; or why it cannot be. */
+const localDataOf = (
+  source: string,
+  recordType: string,
+  remote: Record<string, unknown>,
+): { readonly data: RecordData } | { readonly reason: string } => {
+  const mapping = mappingFor(source, recordType);
+  if (!mapping) return { reason: `no mapping for ${source} ${recordType}` };
+  try {
+    return {
+      data: storableOr400(toLocal(mapping, parseOr400(remoteSchema(mapping), remote, 'record')), { path: ['data'] }),
+    };
+  } catch (error) {
+    return { reason: reasonOf(error) };
+  }
+};
+
 /** The outcome a decision of the inbound rules stands for. */
 const outcomeOf = (decision: InboundDecision, record: StoredRecord | undefined, data: RecordData): Outcome => {
   switch (decision.kind) {
@@ -103,13 +120,39 @@ const firstOutcome = (record: StoredRecord): Outcome =>
   record.created_at === record.updated_at ? 'created' : 'updated';
 
 /**
+ * A source record as an inbound change (the webhooks' mapping; a delivery
+ * id derived from job, page and record), or the error of that record.
+ */
+const changeOf = (
+  job: LocalApply,
+  remote: Record<string, unknown>,
+): { readonly change: InboundChange; readonly recordType: string } | RecordOutcome => {
+  const recordId = idOf(remote);
+  if (recordId === '') return { outcome: 'errors', recordId: '', reason: 'id: the record has no id' };
+  const recordType = localTypeOf(job.source, job.entity) as string;
+  const mapped = localDataOf(job.source, recordType, remote);
+  if ('reason' in mapped) return { outcome: 'errors', recordId, reason: mapped.reason };
+  const change: InboundChange = {
+    source: job.source,
+    event: 'updated',
+    recordType,
+    externalId: recordId,
+    data: mapped.data,
+    timestamp: changeTimeOf(remote, job.asOf),
+    deliveryId: `bulk:${job.jobId}:${job.page}:${recordId}`,
+  };
+  return { change, recordType };
+};
+
+/**
  * Applies (or, in a dry run, only decides) one source record in our store.
  * A record that fails its mapping is an error of that record.
  *
- * What the record's derived key held may come from the page's one
- * BatchGetItem ({@link prefetchLocal}); the record read here (or its
- * unlinked match) is handed to the inbound rules as known, so they decide
- * on it without reading it again (one conditional write for a new record).
+ * What the record's derived key held, and the unlinked record its email
+ * matches, may come from the page's lookups ({@link prefetchLocal}); the
+ * record found (or its unlinked match) is handed to the inbound rules as
+ * known, so they decide on it without reading it again: one conditional
+ * write, and no read of its own, for a new record.
  *
  * @example
  * const result = await applyToLocal(job, { id: '003A', email: 'ana@example.com' }, 0);
@@ -120,31 +163,17 @@ const applyToLocal = async (
   store: InboundRecordStore = dynamoRecordStore,
   prefetched?: Prefetched,
 ): Promise<RecordOutcome> => {
-  const recordId = idOf(remote);
-  if (recordId === '') return { outcome: 'errors', recordId: '', reason: 'id: the record has no id' };
-  const recordType = localTypeOf(job.source, job.entity) as string;
-  const mapping = mappingFor(job.source, recordType);
-  if (!mapping) return { outcome: 'errors', recordId, reason: `no mapping for ${job.source} ${recordType}` };
-  let data: RecordData;
-  try {
-    data = storableOr400(toLocal(mapping, parseOr400(remoteSchema(mapping), remote, 'record')), { path: ['data'] });
-  } catch (error) {
-    return { outcome: 'errors', recordId, reason: reasonOf(error) };
-  }
-  const change: InboundChange = {
-    source: job.source,
-    event: 'updated',
-    recordType,
-    externalId: recordId,
-    data,
-    timestamp: changeTimeOf(remote, job.asOf),
-    deliveryId: `bulk:${job.jobId}:${job.page}:${recordId}`,
-  };
+  const built = changeOf(job, remote);
+  if ('outcome' in built) return built;
+  const { change, recordType } = built;
+  const { externalId: recordId, data } = change;
   const record =
-    (prefetched?.has(recordId)
-      ? await store.resolveItem(recordType, prefetched.get(recordId))
+    (prefetched?.items.has(recordId)
+      ? await store.resolveItem(recordType, prefetched.items.get(recordId))
       : await store.findByExternalId(recordType, job.source, recordId)) ??
-    (await store.findUnlinkedMatch(recordType, data));
+    (prefetched?.matches.has(recordId)
+      ? prefetched.matches.get(recordId)
+      : await store.findUnlinkedMatch(recordType, data));
   if (record?.last_delivery_id === change.deliveryId) return { outcome: firstOutcome(record), recordId };
   const decision = decideInbound(record, change);
   if (job.dryRun) {
@@ -171,10 +200,12 @@ const applyToLocal = async (
 };
 
 /**
- * Reads what a page's records' derived keys hold, in BatchGetItem calls of
- * 100, for {@link applyToLocal}: one call where each record would make one
- * GetItem. Undefined for a target or entity our store does not take (the
- * records then fail their mapping one by one, as before).
+ * Reads what a page's records find in our store, for {@link applyToLocal}:
+ * their derived keys in BatchGetItem calls of 100 and, where a key is free,
+ * the unlinked records matching their emails (one PartiQL SELECT per 50),
+ * where each record would make a GetItem and a Query. Undefined for a target
+ * or entity our store does not take (the records then fail their mapping
+ * one by one, as before). A record that fails its mapping is not looked up.
  *
  * @example
  * const found = await prefetchLocal(job, page.records);
@@ -186,8 +217,15 @@ const prefetchLocal = async (
 ): Promise<Prefetched | undefined> => {
   const recordType = localTypeOf(job.source, job.entity);
   if (!recordType) return undefined;
-  const ids = [...new Set(records.map(idOf).filter((id) => id !== ''))];
-  return ids.length === 0 ? undefined : prefetchRecords(recordType, job.source, ids);
+  const keys = new Map<string, PageRecordKey>();
+  for (const remote of records) {
+    const id = idOf(remote);
+    if (id === '' || keys.has(id)) continue;
+    const mapped = localDataOf(job.source, recordType, remote);
+    const matchKey = 'data' in mapped ? matchKeyOf(recordType, mapped.data) : undefined;
+    keys.set(id, matchKey === undefined ? { id } : { id, matchKey });
+  }
+  return keys.size === 0 ? undefined : prefetchRecords(recordType, job.source, [...keys.values()]);
 };
 
 export { applyToLocal, prefetchLocal };

@@ -70,8 +70,26 @@ const defineMapping = (declaration: z.input<typeof recordMapping>): RecordMappin
   return mapping;
 };
 
-/** Builds the nested zod object for the vendor's record: every field optional (updates may be partial) and nullable. */
+/** Each mapping's schema, built once: zod builds a schema far more slowly than it checks a record against it. */
+const remoteSchemas = new WeakMap<RecordMapping, z.Schema<RecordData>>();
+
+/**
+ * The nested zod object for the vendor's record: every field optional
+ * (updates may be partial) and nullable. Built on first use per mapping
+ * and kept (a bulk page checks hundreds of records against one).
+ *
+ * @example
+ * const data = z.parse(remoteSchema(contactMapping), { FirstName: 'Ana' });
+ */
 const remoteSchema = (mapping: RecordMapping): z.Schema<RecordData> => {
+  const known = remoteSchemas.get(mapping);
+  if (known) return known;
+  const schema = buildRemoteSchema(mapping);
+  remoteSchemas.set(mapping, schema);
+  return schema;
+};
+
+const buildRemoteSchema = (mapping: RecordMapping): z.Schema<RecordData> => {
   // A tree of the vendor's field paths: a leaf holds the field's type, a branch a nested object.
   interface Branch {
     readonly children: Map<string, Branch | FieldMapping['type']>;
