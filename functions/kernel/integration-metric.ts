@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { metrics } from './observability.js';
 
 /**
@@ -21,8 +21,12 @@ import { metrics } from './observability.js';
  * countForIntegration('Inbound_synced', 'crm');
  * countForIntegration('Alert_sent', 'pagerduty');
  */
+let single: Metrics | undefined;
+
 const countForIntegration = (name: string, integration: string, count = 1): void => {
-  const single = metrics.singleMetric();
+  // One single-metric instance, reused: each publish clears its dimensions (the service stays as a
+  // default), and a new instance per count cost ~30 µs (a Console each), per record of a bulk page.
+  single ??= metrics.singleMetric();
   single.addDimension('integration', integration);
   single.addMetric(name, MetricUnit.Count, count);
 };

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { countForIntegration } from '../../functions/kernel/integration-metric.js';
+
+/** The module as a fresh container loads it: Powertools reads POWERTOOLS_METRICS_DISABLED when the metric is first made. */
+const freshCount = async () => {
+  vi.resetModules();
+  return (await import('../../functions/kernel/integration-metric.js')).countForIntegration;
+};
 
 /** The EMF documents written to stdout while `act` runs. */
 const emfWrittenBy = (act: () => void): Record<string, unknown>[] => {
@@ -28,7 +33,10 @@ describe('countForIntegration', () => {
     vi.unstubAllEnvs();
   });
 
-  it('publishes one count at once under the integration dimension, with no flush by the handler', () => {
+  it('publishes one count at once under the integration dimension, with no flush by the handler', async () => {
+    // Prepare
+    const countForIntegration = await freshCount();
+
     // Act
     const documents = emfWrittenBy(() => countForIntegration('Inbound_synced', 'crm'));
 
@@ -43,7 +51,10 @@ describe('countForIntegration', () => {
     expect(directive?.Dimensions[0]).toContain('service');
   });
 
-  it('keeps the integrations of one batch apart', () => {
+  it('keeps the integrations of one batch apart', async () => {
+    // Prepare
+    const countForIntegration = await freshCount();
+
     // Act
     const documents = emfWrittenBy(() => {
       countForIntegration('Outbound_delivered', 'crm');
@@ -57,9 +68,10 @@ describe('countForIntegration', () => {
     ]);
   });
 
-  it('publishes nothing when metrics are disabled', () => {
+  it('publishes nothing when metrics are disabled', async () => {
     // Prepare
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    const countForIntegration = await freshCount();
 
     // Act
     const documents = emfWrittenBy(() => countForIntegration('Alert_sent', 'slack'));
