@@ -36,7 +36,9 @@ describe('Records: unlinked matches for many keys at once', () => {
     const found = await unlinkedMatchIds([...keys, keyOf(3)]);
     // Assess
     expect(statementsSent().map((s) => s.Parameters.length)).toEqual([50, 50, 20]);
-    expect(statementsSent()[0]?.Statement).toMatch(/FROM "records-test"\."byMatchKey" WHERE match_key IN \[\?(, \?){49}\]$/);
+    expect(statementsSent()[0]?.Statement).toMatch(
+      /FROM "records-test"\."byMatchKey" WHERE match_key IN \[\?(, \?){49}\]$/,
+    );
     expect(found.size).toBe(120);
     expect(found.get(keyOf(70))).toBe('rec-70');
     expect(found.get(keyOf(3))).toBeUndefined();
