@@ -4,7 +4,12 @@
  *
  * No account or region is looked up, so `npx cdk synth` runs without AWS
  * credentials; `npx cdk deploy` takes both from the caller's profile.
- * Optional context (`-c key=value` or cdk.json):
+ * What to deploy comes from the context (`-c key=value` or cdk.json), read
+ * by `lib/deploy-context.ts`; none of it is required:
+ * - `tools=crm,inventory`: only these tools (kernel and platform always).
+ * - `secretArns.<integration>=arn:...`: an existing secret instead of a new one.
+ * - `throttle.public=50/100`, `throttle.admin=10/20`, `throttle.stage=100/200`.
+ * - `logRetentionDays=30`: how long function and access logs are kept.
  * - `mailIdentities`: comma-separated SES identities (domain or address)
  *   mail may be sent from; without it, any identity of the account.
  * - `reserveConcurrency=false`: no reserved concurrency for the public
@@ -14,29 +19,23 @@
  *   are mailed to; AWS asks it to confirm the subscription once.
  */
 import { App, Tags } from 'aws-cdk-lib';
+import { stackPropsFromContext } from '../lib/deploy-context.js';
 import { addNagChecks } from '../lib/nag.js';
-import { SyncToolsStack } from '../lib/stack.js';
+import { SyncToolsStack, type SyncToolsStackProps } from '../lib/stack.js';
 
 const app = new App();
 
-const listFromContext = (key: string): string[] => {
-  const value: unknown = app.node.tryGetContext(key);
-  if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-  return [];
+/** The props the context chooses; a bad choice ends the synth with its message alone, no stack trace. */
+const chosenProps = (): SyncToolsStackProps => {
+  try {
+    return stackPropsFromContext(app.node.getAllContext());
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
 };
 
-const alarmEmail = String(app.node.tryGetContext('alarmEmail') ?? '').trim();
-
-new SyncToolsStack(app, 'SyncTools', {
-  mailIdentities: listFromContext('mailIdentities'),
-  reserveConcurrency: String(app.node.tryGetContext('reserveConcurrency') ?? 'true') !== 'false',
-  ...(alarmEmail ? { alarmEmail } : {}),
-});
+new SyncToolsStack(app, 'SyncTools', chosenProps());
 
 // Every resource says what it belongs to, for cost reports and the console.
 Tags.of(app).add('project', 'sync-tools');

@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { SCHEDULES_ENV, type ScheduleCatalogueEntry, scheduleDetail } from '../functions/kernel/wiring/schedules.js';
+import { type BindableSecret, existingSecret } from './constructs/existing-secret.js';
 import { IntegrationSecret } from './constructs/integration-secret.js';
 import { SyncFunction } from './constructs/sync-function.js';
 import { SyncHttpApi } from './constructs/sync-http-api.js';
@@ -17,7 +18,14 @@ import { SyncTable } from './constructs/sync-table.js';
 import { assertDeployable } from './check-topology.js';
 import { acknowledgeNagFindings } from './nag.js';
 import { topology as projectTopology } from './topology.js';
-import type { DeadLetterAccess, QueueAccess, TableAccess, Topology } from './topology-spec.js';
+import type {
+  DeadLetterAccess,
+  QueueAccess,
+  RouteSpec,
+  RouteThrottle,
+  TableAccess,
+  Topology,
+} from './topology-spec.js';
 
 /** How a function gets invoked; decides which failure handling applies to it. */
 export type Invocation = 'http' | 'authorizer' | 'stream' | 'queue' | 'schedule';
@@ -47,6 +55,19 @@ export interface SyncToolsStackProps extends StackProps {
    * subscription. @default none
    */
   readonly alarmEmail?: string;
+  /**
+   * Secrets that already exist, by integration (`-c secretArns.crm=arn:...`):
+   * the stack reads these instead of creating a secret for the integration.
+   * Each must name an integration of the topology. @default none, every secret created
+   */
+  readonly existingSecrets?: Readonly<Record<string, string>>;
+  /**
+   * The budget of routes that name none, by `auth` (`-c throttle.public=50/100`).
+   * @default `routeThrottleDefaults` (public 50/100, admin 10/20)
+   */
+  readonly routeThrottles?: Partial<Record<RouteSpec['auth'], RouteThrottle>>;
+  /** The stage's throttle, the ceiling of any route built without a budget (`-c throttle.stage=100/200`). @default 100/200 */
+  readonly stageThrottle?: RouteThrottle;
 }
 
 /** How often EventBridge retries a schedule whose target cannot be invoked, before its DLQ. */
@@ -69,7 +90,10 @@ const SCHEDULE_RETRY_ATTEMPTS = 2;
 export class SyncToolsStack extends Stack {
   public readonly tables: ReadonlyMap<string, SyncTable>;
   public readonly queues: ReadonlyMap<string, SyncQueue>;
+  /** The secrets the stack creates, by integration. */
   public readonly secrets: ReadonlyMap<string, IntegrationSecret>;
+  /** The secrets it imports instead (`existingSecrets`), by integration; none of them is created. */
+  public readonly existingSecrets: ReadonlyMap<string, BindableSecret>;
   public readonly functions: ReadonlyMap<string, SyncFunction>;
   /** How each function is invoked, by topology name. */
   public readonly invocations: ReadonlyMap<string, ReadonlySet<Invocation>>;
@@ -82,7 +106,17 @@ export class SyncToolsStack extends Stack {
   public readonly monitoring: SyncMonitoring;
 
   public constructor(scope: Construct, id: string, props: SyncToolsStackProps = {}) {
-    const { topology: given, mailIdentities, logRetention, reserveConcurrency, alarmEmail, ...stackProps } = props;
+    const {
+      topology: given,
+      mailIdentities,
+      logRetention,
+      reserveConcurrency,
+      alarmEmail,
+      existingSecrets = {},
+      routeThrottles,
+      stageThrottle,
+      ...stackProps
+    } = props;
     super(scope, id, {
       description: 'sync-tools: keeps business records in step with CRM, ERP, shop, POS, warehouse and HR systems.',
       ...stackProps,
@@ -110,12 +144,29 @@ export class SyncToolsStack extends Stack {
     );
 
     const secretScope = new Construct(this, 'Secrets');
+    const unknownSecrets = Object.keys(existingSecrets).filter((name) => !Object.hasOwn(topology.integrations, name));
+    if (unknownSecrets.length > 0) {
+      throw new Error(
+        `Existing secrets for integrations the topology does not have: ${unknownSecrets.join(', ')}. ` +
+          `Its integrations are: ${Object.keys(topology.integrations).join(', ')}.`,
+      );
+    }
     this.secrets = new Map(
-      Object.entries(topology.integrations).map(([integration, spec]) => [
+      Object.entries(topology.integrations)
+        .filter(([integration]) => existingSecrets[integration] === undefined)
+        .map(([integration, spec]) => [
+          integration,
+          new IntegrationSecret(secretScope, constructId(integration), { integration, spec }),
+        ]),
+    );
+    this.existingSecrets = new Map(
+      Object.entries(existingSecrets).map(([integration, arn]) => [
         integration,
-        new IntegrationSecret(secretScope, constructId(integration), { integration, spec }),
+        existingSecret(secretScope, constructId(integration), integration, arn),
       ]),
     );
+    const secretOf = (integration: string): BindableSecret | undefined =>
+      this.secrets.get(integration) ?? this.existingSecrets.get(integration);
 
     const scheduleScope = new Construct(this, 'Schedules');
     if (topology.schedules.length > 0) {
@@ -147,7 +198,10 @@ export class SyncToolsStack extends Stack {
           if (access) fn.bindDeadLetterQueue(lookup(this.queues, queue, `function ${name}`), access);
         }
         for (const integration of spec.integrations ?? []) {
-          fn.bindSecret(lookup(this.secrets, integration, `function ${name}`));
+          const secret = secretOf(integration);
+          if (!secret)
+            throw new Error(`function ${name}: integration "${integration}" is not declared in the topology.`);
+          fn.bindSecret(secret);
         }
         if (spec.sendsMail) fn.allowSendingMail(mailIdentities);
         return [name, fn];
@@ -214,6 +268,8 @@ export class SyncToolsStack extends Stack {
       functions: this.functions,
       ...(adminAuthorizer ? { adminAuthorizer } : {}),
       ...(logRetention ? { logRetention } : {}),
+      ...(routeThrottles ? { routeThrottles } : {}),
+      ...(stageThrottle ? { rateLimit: stageThrottle.rateLimit, burstLimit: stageThrottle.burstLimit } : {}),
     });
 
     for (const schedule of topology.schedules) {

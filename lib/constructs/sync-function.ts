@@ -21,7 +21,7 @@ import {
   type StreamConsumerCatalogueEntry,
 } from '../../functions/kernel/wiring/stream-consumers.js';
 import type { DeadLetterAccess, FilterPattern, FunctionSpec, QueueAccess, TableAccess } from '../topology-spec.js';
-import type { IntegrationSecret } from './integration-secret.js';
+import type { BindableSecret } from './existing-secret.js';
 import type { SyncQueue } from './sync-queue.js';
 import type { SyncTable } from './sync-table.js';
 
@@ -242,7 +242,7 @@ export class SyncFunction extends Construct {
    * @example
    * dispatcher.bindSecret(crmSecret);
    */
-  public bindSecret(secret: IntegrationSecret): this {
+  public bindSecret(secret: BindableSecret): this {
     secret.grantRead(this.function);
     this.function.addEnvironment(secretEnvName(secret.integration), secret.secretArn);
     return this;

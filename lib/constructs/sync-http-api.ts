@@ -23,6 +23,11 @@ export interface SyncHttpApiProps {
   readonly burstLimit?: number;
   /** How long access log lines are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The budget of routes without their own, by who may call them
+   * (`-c throttle.public=50/100`). @default {@link routeThrottleDefaults}
+   */
+  readonly routeThrottles?: Partial<Record<RouteSpec['auth'], RouteThrottle>>;
 }
 
 /** A route as built, with the topology entry it came from. */
@@ -119,8 +124,9 @@ export class SyncHttpApi extends Construct {
     // Per-route settings are L1-only. CloudFormation looks the keys up among the API's routes when it
     // creates the stage, so the stage must come after them.
     const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    const defaults = { ...routeThrottleDefaults, ...props.routeThrottles };
     stage.routeSettings = Object.fromEntries(
-      this.routes.map(({ spec }) => [routeKeyOf(spec), routeSettingsOf(throttleOf(spec))]),
+      this.routes.map(({ spec }) => [routeKeyOf(spec), routeSettingsOf(throttleOf(spec, defaults))]),
     );
     for (const { route } of this.routes) this.stage.node.addDependency(route);
   }
@@ -136,7 +142,8 @@ export class SyncHttpApi extends Construct {
 const routeKeyOf = (spec: AnyRoute): string => `${spec.method} ${spec.path}`;
 
 /** A route's budget: its own, or the default for who may call it. */
-const throttleOf = (spec: AnyRoute): RouteThrottle => spec.throttle ?? routeThrottleDefaults[spec.auth];
+const throttleOf = (spec: AnyRoute, defaults: Readonly<Record<RouteSpec['auth'], RouteThrottle>>): RouteThrottle =>
+  spec.throttle ?? defaults[spec.auth];
 
 /** A budget as `AWS::ApiGatewayV2::Stage` RouteSettings take it (a JSON property: CloudFormation's casing). */
 const routeSettingsOf = (throttle: RouteThrottle) => ({
