@@ -10,7 +10,7 @@ describe('Function: deliver()', () => {
     // Prepare
     const ports = fakeDeliveryPorts();
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toEqual({ kind: 'delivered', status: 200 });
     const [url, init] = vi.mocked(ports.fetch).mock.calls[0] as [string, RequestInit];
@@ -52,7 +52,7 @@ describe('Function: deliver()', () => {
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: answering(status, { 'retry-after': header }) });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toMatchObject({ kind: 'retry', rateLimited: true, retryAfterSeconds: expected, status });
   });
@@ -61,7 +61,7 @@ describe('Function: deliver()', () => {
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: answering(429) });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toEqual({ kind: 'retry', rateLimited: true, reason: 'HTTP 429', status: 429 });
   });
@@ -72,7 +72,7 @@ describe('Function: deliver()', () => {
       // Prepare
       const ports = fakeDeliveryPorts({ fetch: answering(status, {}, '{"error":"boom"}') });
       // Act
-      const outcome = await deliver(anOutboundMessage(), ports);
+      const { outcome } = await deliver(anOutboundMessage(), ports);
       // Assess
       expect(outcome).toEqual({
         kind: 'retry',
@@ -93,7 +93,7 @@ describe('Function: deliver()', () => {
     );
     const ports = fakeDeliveryPorts({ fetch: hanging as unknown as typeof fetch, timeoutMs: 20 });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toMatchObject({ kind: 'retry', rateLimited: false, reason: 'no answer within 20 ms' });
   });
@@ -102,7 +102,7 @@ describe('Function: deliver()', () => {
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: answering(422, {}, '{"error":"email taken"}') });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toEqual({ kind: 'rejected', status: 422, reason: 'HTTP 422: {"error":"email taken"}' });
   });
@@ -113,7 +113,7 @@ describe('Function: deliver()', () => {
       settingsOf: vi.fn(async () => ({ ok: false as const, problems: ['CRM_API_URL is not set'] })),
     });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('CRM_API_URL is not set') });
     expect(ports.fetch).not.toHaveBeenCalled();
@@ -124,7 +124,7 @@ describe('Function: deliver()', () => {
     const ports = fakeDeliveryPorts({ deliveredVersion: vi.fn(async () => 9) });
     const message = anOutboundMessage({ supersede: { key: 'erp#SKU-1#WH-1', version: 8 } });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({ kind: 'superseded', deliveredVersion: 9 });
     expect(ports.fetch).not.toHaveBeenCalled();
@@ -171,7 +171,7 @@ describe('Function: deliver()', () => {
       request: { kind: 'mail', to: ['sales@example.com'], subject: 'Hi', text: 'x' },
     });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({ kind: 'delivered', status: 200 });
     expect(ports.sendMail).toHaveBeenCalledWith(
@@ -213,7 +213,7 @@ describe('Function: deliver() with an answer whose body does not arrive', () => 
     });
     const message = anOutboundMessage({ action: { name: 'test.create', params: {} } });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({
       kind: 'retry',
@@ -229,7 +229,7 @@ describe('Function: deliver() with an answer whose body does not arrive', () => 
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: stallingBody(200, '{"id":', new TypeError('terminated')) });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toMatchObject({
       kind: 'retry',
@@ -245,7 +245,7 @@ describe('Function: deliver() with an answer whose body does not arrive', () => 
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: stallingBody(422, '{"err', new TypeError('terminated')) });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toEqual({ kind: 'rejected', status: 422, reason: 'HTTP 422: (body unreadable)' });
   });
@@ -255,7 +255,7 @@ describe('Function: deliver() with an answer whose body does not arrive', () => 
     const ports = fakeDeliveryPorts({ fetch: stallingBody(200, ''), timeoutMs: 40 });
     const started = Date.now();
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome.kind).toBe('retry');
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -268,7 +268,7 @@ describe('Function: deliver() on answers that settle a call', () => {
     const ports = fakeDeliveryPorts({ fetch: answering(status, {}, '{"error":"not found"}') });
     const message = anOutboundMessage({ request: { integration: 'crm', method: 'DELETE', path: '/api/contacts/x' } });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({ kind: 'delivered', status, note: 'already gone' });
   });
@@ -277,7 +277,7 @@ describe('Function: deliver() on answers that settle a call', () => {
     // Prepare
     const ports = fakeDeliveryPorts({ fetch: answering(status, {}, '{"error":"no"}') });
     // Act
-    const outcome = await deliver(anOutboundMessage(), ports);
+    const { outcome } = await deliver(anOutboundMessage(), ports);
     // Assess
     expect(outcome).toEqual({ kind: 'rejected', status, reason: `HTTP ${status}: {"error":"no"}` });
   });
@@ -291,7 +291,7 @@ describe('Function: deliver() on answers that settle a call', () => {
     const ports = fakeDeliveryPorts({ sendMail: vi.fn(async () => Promise.reject(error)) });
     const message = anOutboundMessage({ request: { kind: 'mail', to: ['a@example.com'], subject: 'Hi', text: 'x' } });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({ kind, rateLimited, errorName: name, reason: `${name}: nope` });
   });
@@ -302,7 +302,7 @@ describe('Function: deliver() on answers that settle a call', () => {
     const ports = fakeDeliveryPorts({ sendMail: vi.fn(async () => Promise.reject(error)) });
     const message = anOutboundMessage({ request: { kind: 'mail', to: ['a@example.com'], subject: 'Hi', text: 'x' } });
     // Act
-    const outcome = await deliver(message, ports);
+    const { outcome } = await deliver(message, ports);
     // Assess
     expect(outcome).toEqual({
       kind: 'rejected',

@@ -27,6 +27,7 @@ describe('Function: dispatchRecord()', () => {
           at: NOW_ISO,
           integration: 'crm',
           originalMessageId: 'sqs-7',
+          request: 'PUT /api/contacts/ext-1',
         },
       );
       expect(ports.handBack).not.toHaveBeenCalled();

@@ -66,6 +66,31 @@ describe('Dead letters: describing what a DLQ holds', () => {
     });
   });
 
+  it('lists the request the dispatcher really sent, not the placeholder an action was queued with', () => {
+    // Prepare
+    const message = received({
+      MessageAttributes: deadLetterAttributes({
+        kind: 'exhausted',
+        status: 'ECONNREFUSED',
+        reason: 'connection refused by 127.0.0.1:4010 (8 failed attempts)',
+        attempts: 8,
+        at: '2025-06-01T10:00:00.000Z',
+        integration: 'crm',
+        request: 'POST /api/contacts',
+      }),
+    });
+
+    // Act
+    const entry = describeDeadLetter(message, 'outbound');
+
+    // Assess
+    expect(entry.request).toBe('POST /api/contacts');
+    expect(entry.cause).toMatchObject({
+      status: 'ECONNREFUSED',
+      reason: 'connection refused by 127.0.0.1:4010 (8 failed attempts)',
+    });
+  });
+
   it('reports a message SQS moved by itself as receives exhausted without an answer, dated when it was sent', () => {
     // Act
     const entry = describeDeadLetter(received(), 'outbound');

@@ -16,6 +16,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
  * | `failure_at`          | String | when it was dead-lettered, ISO 8601                             |
  * | `integration`         | String | the integration called (`crm`), `unknown` for a malformed body  |
  * | `original_message_id` | String | the SQS message id it had on the outbound queue (for the logs)  |
+ * | `failure_request`     | String | the request as last sent (`POST /api/contacts`): an action rewrites the queued one at send time, so the body's copy may be a placeholder |
  *
  * A message SQS moved by itself (its receives spent by a crash or timeout
  * loop, past the queue's `maxReceiveCount`) carries none of these.
@@ -38,6 +39,8 @@ interface DeadLetterCause {
   readonly at: string;
   readonly integration: string;
   readonly originalMessageId?: string;
+  /** The request as last sent (`POST /api/contacts`), or what was to be sent when nothing was. */
+  readonly request?: string;
 }
 
 /** The attribute names, spelled once. */
@@ -49,6 +52,7 @@ const DEAD_LETTER_ATTRIBUTES = {
   at: 'failure_at',
   integration: 'integration',
   originalMessageId: 'original_message_id',
+  request: 'failure_request',
 } as const;
 
 /** SQS counts attribute values against the 1 MiB message size; a reason only needs to say what went wrong. */
@@ -81,6 +85,7 @@ const deadLetterAttributes = (cause: DeadLetterCause): Record<string, MessageAtt
   [DEAD_LETTER_ATTRIBUTES.at]: text(cause.at),
   [DEAD_LETTER_ATTRIBUTES.integration]: text(cause.integration || 'unknown'),
   ...(cause.originalMessageId ? { [DEAD_LETTER_ATTRIBUTES.originalMessageId]: text(cause.originalMessageId) } : {}),
+  ...(cause.request ? { [DEAD_LETTER_ATTRIBUTES.request]: text(excerpt(cause.request)) } : {}),
 });
 
 export type { DeadLetterCause, DeadLetterKind };

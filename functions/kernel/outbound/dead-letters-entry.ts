@@ -179,7 +179,9 @@ const describeDeadLetter = (message: Message, queue: string): DeadLetter => {
   const context = isRecord(body?.context) ? body.context : {};
   const cause = causeOf(message);
   const integration = asString(request?.integration) ?? attributeOf(message, DEAD_LETTER_ATTRIBUTES.integration);
-  const summary = request ? requestSummary(request) : undefined;
+  // The request really sent, when the dispatcher recorded it; the body's may be an action's placeholder.
+  const summary =
+    attributeOf(message, DEAD_LETTER_ATTRIBUTES.request) ?? (request ? requestSummary(request) : undefined);
   const original = attributeOf(message, DEAD_LETTER_ATTRIBUTES.originalMessageId);
   const recordType = context.record_type;
   const recordId = context.record_id;

@@ -6,6 +6,7 @@ import {
 } from '../../kernel/wiring/integrations.js';
 import type { HttpAnswer, OutboundAction } from '../../kernel/outbound/action.js';
 import type { HttpRequestSpec, MailRequestSpec, OutboundMessage } from '../../kernel/outbound/message.js';
+import { networkFailure } from '../../kernel/outbound/network-failure.js';
 import { MAX_DELAY_SECONDS } from './retry-plan.js';
 
 /**
@@ -190,11 +191,10 @@ const callHttp = async (
   // One deadline for the whole call: the answer's body is part of the answer.
   const signal = AbortSignal.timeout(ports.timeoutMs);
   const failed = (error: unknown, during?: string): { outcome: RetryOutcome } => {
-    const { name, message } = error as Error;
-    const timedOut = name === 'TimeoutError';
-    const reason = timedOut ? `no answer within ${ports.timeoutMs} ms` : `network error: ${message}`;
+    // "fetch failed" says nothing: the cause below it names the refusal, the unknown host, the timeout.
+    const { reason, code } = networkFailure(error, ports.timeoutMs, url);
     return {
-      outcome: { kind: 'retry', rateLimited: false, errorName: name, reason: during ? `${during}: ${reason}` : reason },
+      outcome: { kind: 'retry', rateLimited: false, errorName: code, reason: during ? `${during}: ${reason}` : reason },
     };
   };
   let response: Response;
@@ -251,24 +251,36 @@ const callMail = async (mail: MailRequestSpec, ports: DeliveryPorts): Promise<De
 };
 
 /**
- * Delivers one message and says what happened; it does not decide how long
- * to wait before a retry (that depends on the message's failure counts).
+ * What one delivery came to, and the request it sent: an action may rewrite
+ * the queued request (a CRM create is queued as a PUT and sent as
+ * `POST /api/contacts`), so the log must describe `sent`, not the queue's
+ * copy. `sent` is absent when nothing was sent (superseded, skipped).
+ */
+interface Delivery {
+  readonly outcome: DeliveryOutcome;
+  readonly sent?: HttpRequestSpec | MailRequestSpec;
+}
+
+/**
+ * Delivers one message and says what happened and what was sent; it does
+ * not decide how long to wait before a retry (that depends on the
+ * message's failure counts).
  *
  * @example
- * const outcome = await deliver(message, ports);
- * if (outcome.kind === 'retry') await planAndHandBack(outcome);
+ * const { outcome, sent } = await deliver(message, ports);
+ * if (outcome.kind === 'retry') await planAndHandBack(outcome, sent);
  */
-const deliver = async (message: OutboundMessage, ports: DeliveryPorts): Promise<DeliveryOutcome> => {
+const deliver = async (message: OutboundMessage, ports: DeliveryPorts): Promise<Delivery> => {
   if (message.supersede) {
     const delivered = await ports.deliveredVersion(message.supersede.key);
     if (delivered !== undefined && delivered >= message.supersede.version) {
-      return { kind: 'superseded', deliveredVersion: delivered };
+      return { outcome: { kind: 'superseded', deliveredVersion: delivered } };
     }
   }
   const action = message.action ? ports.actions[message.action.name] : undefined;
   if (message.action && !action) throw new Error(`Unknown outbound action ${message.action.name}`);
   const prepared = action?.prepare ? await action.prepare(message) : { request: message.request };
-  if ('skip' in prepared) return { kind: 'skipped', reason: prepared.skip };
+  if ('skip' in prepared) return { outcome: { kind: 'skipped', reason: prepared.skip } };
   const { request, state } = prepared;
 
   let outcome: DeliveryOutcome;
@@ -283,7 +295,8 @@ const deliver = async (message: OutboundMessage, ports: DeliveryPorts): Promise<
     if (action?.afterSuccess)
       await action.afterSuccess(message, answer ?? { status: outcome.status, body: undefined }, state);
   }
-  return outcome;
+  return { outcome, sent: request };
 };
 
+export type { Delivery };
 export { deliver, retryAfterSeconds };

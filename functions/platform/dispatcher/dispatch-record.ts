@@ -1,7 +1,12 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { loadIntegration } from '../../kernel/config/secrets.js';
-import { outboundMessage, type OutboundMessage } from '../../kernel/outbound/message.js';
+import {
+  type HttpRequestSpec,
+  type MailRequestSpec,
+  type OutboundMessage,
+  outboundMessage,
+} from '../../kernel/outbound/message.js';
 import { outboundActions } from './actions.js';
 import { deliveredVersion, markDelivered } from '../../kernel/outbound/delivered-versions.js';
 import { type DeadLetterMessage, sendToDeadLetter } from '../../kernel/outbound/dead-letter.js';
@@ -15,7 +20,7 @@ import { sqs } from '../../kernel/aws/sqs-client.js';
 import { queueUrl } from '../../kernel/aws/resource-names.js';
 import { type SyncEvent, appendSyncEvent } from '../../kernel/sync-log/sync-events.js';
 import * as z from '../../kernel/validation.js';
-import { type DeliveryOutcome, type DeliveryPorts, deliver } from './deliver.js';
+import { type Delivery, type DeliveryOutcome, type DeliveryPorts, deliver } from './deliver.js';
 import { type RetryPolicy, failureBudgetFrom, planRetry } from './retry-plan.js';
 
 /**
@@ -72,16 +77,28 @@ const dispatcherPorts = (): DispatcherPorts => ({
   appendSyncEvent,
 });
 
-const describe = (message: OutboundMessage): string =>
-  message.request.kind === 'mail'
-    ? `MAIL ${message.request.subject}`
-    : `${message.request.method} ${message.request.path || '/'}`;
+const describeRequest = (request: HttpRequestSpec | MailRequestSpec): string =>
+  request.kind === 'mail' ? `MAIL ${request.subject}` : `${request.method} ${request.path || '/'}`;
+
+/**
+ * The request as it went out (`POST /api/contacts`), not as it was queued:
+ * an action rewrites the queued request at send time, so the queue's copy
+ * of an action's request is only a placeholder. When nothing was sent (an
+ * action skipped, or threw before sending), the action's name says what
+ * was to happen, or the queued request when there is no action.
+ */
+const describe = (message: OutboundMessage, sent: Delivery['sent']): string => {
+  if (sent) return describeRequest(sent);
+  return message.action ? `${message.action.name} (nothing sent)` : describeRequest(message.request);
+};
 
 /** The integrations that carry alerts to people: a delivery to one of them counts as an `Alert_sent`. */
 const ALERT_CHANNELS: ReadonlySet<string> = new Set(['slack', 'pagerduty']);
 
 /** What one receive came to, for the log, the metrics and the sync log. */
 interface AttemptReport {
+  /** The request sent, when one was. */
+  readonly sent?: Delivery['sent'];
   /** `delivered`, `retry`, `rejected` (dead-lettered as permanent), `dead-lettered` (budget spent), `superseded`, `skipped`. */
   readonly outcome: string;
   readonly status?: number;
@@ -94,11 +111,12 @@ interface AttemptReport {
 
 const logAttempt = async (message: OutboundMessage, report: AttemptReport, ports: DispatcherPorts): Promise<void> => {
   const { outcome, status, reason, receive, retryInSeconds, counts, rateLimited } = report;
+  const request = describe(message, report.sent);
   const fields = {
     message_id: message.id,
     group: message.group,
     integration: message.request.integration,
-    request: describe(message),
+    request,
     outcome,
     status,
     reason,
@@ -120,7 +138,7 @@ const logAttempt = async (message: OutboundMessage, report: AttemptReport, ports
   await ports.appendSyncEvent({
     direction: 'outbound',
     source: message.request.integration,
-    event: describe(message),
+    event: request,
     record_type: String(message.context.record_type ?? message.request.integration),
     record_id: String(message.context.record_id ?? message.group),
     outcome,
@@ -192,25 +210,26 @@ const statusOf = (outcome: FailedOutcome): string =>
 const causeOf = (
   kind: DeadLetterKind,
   message: OutboundMessage,
-  outcome: FailedOutcome,
+  delivery: Delivery & { readonly outcome: FailedOutcome },
   reason: string,
   counts: FailureCounts,
 ): Omit<DeadLetterCause, 'at' | 'originalMessageId'> => ({
   kind,
-  status: statusOf(outcome),
+  status: statusOf(delivery.outcome),
   reason,
   attempts: counts.failures + counts.rateLimited,
   integration: message.request.integration,
+  request: describe(message, delivery.sent),
 });
 
 /** Our own error (a DynamoDB call of an action, an unknown action) counts as a failed attempt, like a 5xx. */
-const deliverOrFail = async (message: OutboundMessage, ports: DispatcherPorts): Promise<DeliveryOutcome> => {
+const deliverOrFail = async (message: OutboundMessage, ports: DispatcherPorts): Promise<Delivery> => {
   try {
     return await deliver(message, ports);
   } catch (error) {
     const { name, message: text } = error as Error;
     logger.error('outbound delivery threw', { message_id: message.id, error: error as Error });
-    return { kind: 'retry', rateLimited: false, errorName: name, reason: `${name}: ${text}` };
+    return { outcome: { kind: 'retry', rateLimited: false, errorName: name, reason: `${name}: ${text}` } };
   }
 };
 
@@ -258,12 +277,12 @@ const dispatchRecord = async (record: SQSRecord, ports: DispatcherPorts): Promis
     return;
   }
 
-  const outcome = await deliverOrFail(message, ports);
+  const { outcome, sent } = await deliverOrFail(message, ports);
   if (outcome.kind === 'retry') {
     const counts = await ports.countFailure(record.messageId, { rateLimited: outcome.rateLimited, now: ports.now() });
     const sentAt = Number(record.attributes.SentTimestamp);
     const decision = planRetry(outcome, counts, ports, Number.isFinite(sentAt) && sentAt > 0 ? sentAt : undefined);
-    const report = { status: outcome.status, receive, counts, rateLimited: outcome.rateLimited };
+    const report = { sent, status: outcome.status, receive, counts, rateLimited: outcome.rateLimited };
     if (decision.kind === 'wait') {
       await logAttempt(
         message,
@@ -271,26 +290,26 @@ const dispatchRecord = async (record: SQSRecord, ports: DispatcherPorts): Promis
         ports,
       );
       await ports.handBack(record.receiptHandle, decision.delaySeconds);
-      throw new RetryLater(`${describe(message)}: ${outcome.reason}; retry in ${decision.delaySeconds} s`);
+      throw new RetryLater(`${describe(message, sent)}: ${outcome.reason}; retry in ${decision.delaySeconds} s`);
     }
-    await deadLetter(record, ports, causeOf('exhausted', message, outcome, decision.reason, counts));
+    await deadLetter(record, ports, causeOf('exhausted', message, { outcome, sent }, decision.reason, counts));
     await logDeadLettered(message, { ...report, outcome: 'dead-lettered', reason: decision.reason }, ports);
     return;
   }
   if (outcome.kind === 'rejected') {
     // Counted too, so the DLQ says how many attempts this message made in all.
     const counts = await ports.countFailure(record.messageId, { rateLimited: false, now: ports.now() });
-    await deadLetter(record, ports, causeOf('rejected', message, outcome, outcome.reason, counts));
+    await deadLetter(record, ports, causeOf('rejected', message, { outcome, sent }, outcome.reason, counts));
     await logDeadLettered(
       message,
-      { outcome: 'rejected', status: outcome.status, reason: outcome.reason, receive, counts },
+      { sent, outcome: 'rejected', status: outcome.status, reason: outcome.reason, receive, counts },
       ports,
     );
     return;
   }
   const status = 'status' in outcome ? outcome.status : undefined;
   const reason = 'reason' in outcome ? outcome.reason : 'note' in outcome ? outcome.note : undefined;
-  await logAttempt(message, { outcome: outcome.kind, status, reason, receive }, ports);
+  await logAttempt(message, { sent, outcome: outcome.kind, status, reason, receive }, ports);
 };
 
 export type { DispatcherPorts };

@@ -1,4 +1,5 @@
 import { loadIntegration } from '../../kernel/config/secrets.js';
+import { networkFailure } from '../../kernel/outbound/network-failure.js';
 
 /**
  * Asks the downstream directory for a user it may already hold under a
@@ -30,10 +31,18 @@ const findDirectoryUserId = async (userName: string): Promise<string | undefined
   if (!loaded.ok) throw new Error(`directory integration is not configured: ${loaded.problems.join('; ')}`);
   const base = loaded.settings.scimUrl.replace(/\/+$/, '');
   const filter = encodeURIComponent(`userName eq ${quoted(userName)}`);
-  const response = await fetch(`${base}/Users?filter=${filter}&count=1`, {
-    headers: { accept: 'application/scim+json, application/json', authorization: `Bearer ${loaded.settings.token}` },
-    signal: AbortSignal.timeout(timeoutMs()),
-  });
+  const url = `${base}/Users?filter=${filter}&count=1`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { accept: 'application/scim+json, application/json', authorization: `Bearer ${loaded.settings.token}` },
+      signal: AbortSignal.timeout(timeoutMs()),
+    });
+  } catch (error) {
+    // The dispatcher logs this message as the attempt's reason: name the cause, not "fetch failed".
+    const { reason } = networkFailure(error, timeoutMs(), url);
+    throw new Error(`directory look-up GET /Users of a userName failed: ${reason}`, { cause: error });
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`directory look-up of a userName answered HTTP ${response.status}`);
   const body = (text === '' ? {} : JSON.parse(text)) as { Resources?: { id?: unknown }[] };
