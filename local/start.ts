@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadIntegration } from '../functions/kernel/config/secrets.js';
 import { integrationNames } from '../functions/kernel/wiring/integrations.js';
 import { logLevelFrom } from './log.js';
+import { startPlayground, withoutPlaygroundFlag } from './playground/start-playground.js';
 import { REPOSITORY_ROOT, startOfflineStack } from './runtime.js';
 
 const portFrom = (name: string, fallback: number): number => {
@@ -65,7 +66,8 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const envFile = resolve(REPOSITORY_ROOT, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
-  const dataDir = dataDirFrom(process.argv.slice(2));
+  const dataDir = dataDirFrom(withoutPlaygroundFlag(process.argv.slice(2)));
+  const playground = await startPlayground({ argv: process.argv.slice(2), env: process.env });
 
   const stack = await startOfflineStack({
     ...(dataDir ? { dataDir } : {}),
@@ -86,7 +88,7 @@ const main = async (): Promise<void> => {
     }
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the offline stack...\n`);
-    stack.stop().then(
+    Promise.all([stack.stop(), playground.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`stopping failed: ${(error as Error).message}\n`);
@@ -106,6 +108,7 @@ const main = async (): Promise<void> => {
     `  Sent mail        ${stack.endpoints.ses}/   (SES v2 endpoint: ${stack.endpoints.ses})`,
     `  DynamoDB Local   ${stack.endpoints.dynamodb}`,
     `  SQS (fauxqs)     ${stack.endpoints.sqs}`,
+    ...playground.bannerLines,
     dataDir
       ? `  Data kept in     ${dataDir}   (sent mail is not kept; npm start -- --in-memory for a throw-away run)`
       : '  Data in memory only (--in-memory): everything is gone when the stack stops',
