@@ -13,12 +13,17 @@ const tables = {
     partitionKey: 'pk',
     stream: 'NEW_AND_OLD_IMAGES',
     // A vendor id finds our record by one GetItem on its derived key (the record, or an alias
-    // to a linked local record: see records/record.ts), so the only index is for linking by email
+    // to a linked local record: see records/record.ts), so the first index is for linking by email
     // or name; sparse (local records only) and narrow, so a write to a record the vendor created
     // costs no index write, and readers take the id and re-read the record.
     indexes: [
       // `{type}#{match field}#{value}`, only on local records.
       { name: 'byMatchKey', partitionKey: 'match_key', include: ['record_id', 'external_id', 'deleted_at'] },
+      // The admin API's listing of one type, in record id order (kernel/records/record-list.ts). Both keys
+      // never change, so the index is written once per record, at its creation; an alias has no
+      // `record_type` and stays out. `deleted_at` is the narrowest projection the spec allows (INCLUDE
+      // needs an attribute; the listing reads each record by key) and changes only on a delete.
+      { name: 'byType', partitionKey: 'record_type', sortKey: 'record_id', include: ['deleted_at'] },
     ],
   },
   syncLog: {

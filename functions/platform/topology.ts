@@ -31,7 +31,8 @@ const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     tables: {
-      records: ['GetItem', 'UpdateItem'],
+      // Query (the byType index) and BatchGetItem: GET /admin/records/{type} lists a page.
+      records: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
       syncLog: ['Query'],
       control: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
     },

@@ -232,8 +232,8 @@ describe.skipIf(skipReason !== undefined)(
       const hostile = '<img src=x onerror=alert(1)>';
       const id = `xss-${randomUUID().slice(0, 8)}`;
       const written = await admin(stack.url, 'PUT', `/admin/records/contact/${id}`, {
-        firstName: hostile,
-        lastName: '"><script>alert(2)</script>',
+        first_name: hostile,
+        last_name: '"><script>alert(2)</script>',
         email: `${id}@example.com`,
       });
       expect(written.status).toBe(200);

@@ -67,7 +67,7 @@ describe.skipIf(skipReason !== undefined)(
         const ids = [1, 2, 3].map((n) => `fault-${n}-${randomUUID().slice(0, 6)}`);
         for (const id of ids) {
           await admin(stack.url, 'PUT', `/admin/records/contact/${id}`, {
-            firstName: 'Bo',
+            first_name: 'Bo',
             email: `${id}@example.com`,
           });
         }

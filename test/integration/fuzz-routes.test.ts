@@ -251,11 +251,11 @@ const inventoryPaths = [
 ] as const;
 
 const recordValid = fc.record({
-  title: fc.string({ maxLength: 20 }),
-  count: fc.integer(),
-  tags: fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+  name: fc.string({ minLength: 1, maxLength: 20 }),
+  reorder_point: fc.nat(),
+  reorder_quantity: fc.nat(),
 });
-const recordPaths = [[], ['title'], ['count'], ['tags'], ['nested', 'deeper'], ['extra']] as const;
+const recordPaths = [[], ['name'], ['reorder_point'], ['reorder_quantity'], ['nested', 'deeper'], ['extra']] as const;
 
 const settingsValid = fc.record({ error_threshold_per_hour: fc.integer({ min: 1, max: 100 }) });
 const settingsPaths = [
@@ -345,10 +345,10 @@ describe('fuzzing the routes that write: no 5xx, no trace, no write from a refus
         adminAuth,
         fc.constantFrom('n-1', 'n-2', `n-${randomUUID().slice(0, 6)}`),
         async (body, auth, id) => {
-          // A type no tool pushes, so an accepted write moves nothing in the background.
+          // A type no tool pushes (a product), so an accepted write moves nothing in the background.
           before = await check(
             'PUT /admin/records/{type}/{id}',
-            `/admin/records/note/${id}`,
+            `/admin/records/product/${id}`,
             {
               method: 'PUT',
               headers: adminHeaders(auth),

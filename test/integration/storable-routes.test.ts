@@ -180,7 +180,7 @@ describe('admin routes that write refuse what they cannot store', () => {
     // Prepare
     const id = `n-${randomUUID().slice(0, 8)}`;
     // Act
-    const response = await fetch(`${stack.url}/admin/records/note/${id}`, {
+    const response = await fetch(`${stack.url}/admin/records/product/${id}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: raw,
@@ -189,7 +189,7 @@ describe('admin routes that write refuse what they cannot store', () => {
     // Assess
     expect(response.status).toBe(status);
     expect(body.error).toContain(`${field}`);
-    expect((await rawGet(`/admin/records/note/${id}`)).status).toBe(404);
+    expect((await rawGet(`/admin/records/product/${id}`)).status).toBe(404);
   });
 
   it('PUT /admin/settings refuses a __proto__ key naming it', async () => {

@@ -154,4 +154,4 @@ const toRemote = (mapping: RecordMapping, local: RecordData): RecordData => {
   return remote;
 };
 
-export { defineMapping, remoteSchema, toLocal, toRemote };
+export { defineMapping, fieldTypes, remoteSchema, toLocal, toRemote };
