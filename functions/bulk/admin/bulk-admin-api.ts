@@ -73,4 +73,4 @@ const handleBulkAdmin: Route = async (event) => {
   return route(event);
 };
 
-export { handleBulkAdmin };
+export { handleBulkAdmin, listQuery as bulkListQuery, errorsQuery };

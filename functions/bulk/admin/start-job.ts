@@ -70,4 +70,4 @@ const startJob = async (body: unknown, now: Date): Promise<{ job_id: string; sta
   return { job_id: job.job_id, status: 'queued' };
 };
 
-export { startJob };
+export { startJob, startBody };

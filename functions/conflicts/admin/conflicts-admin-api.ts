@@ -182,4 +182,4 @@ const handleConflictsAdmin = async (event: APIGatewayProxyEventV2): Promise<APIG
   return route(event);
 };
 
-export { handleConflictsAdmin };
+export { handleConflictsAdmin, listQuery as conflictsListQuery, idPath as conflictIdPath, resolveBody };

@@ -82,4 +82,4 @@ const handleErpAdmin = async (event: APIGatewayProxyEventV2): Promise<APIGateway
   return route(event);
 };
 
-export { handleErpAdmin };
+export { handleErpAdmin, entityPath, orderPath };

@@ -78,4 +78,4 @@ const handleInventoryAdmin = async (event: APIGatewayProxyEventV2): Promise<APIG
   return route(event);
 };
 
-export { handleInventoryAdmin };
+export { handleInventoryAdmin, stockPath, transactionsQuery };

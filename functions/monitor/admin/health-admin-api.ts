@@ -55,4 +55,4 @@ const handleHealthAdmin = async (event: APIGatewayProxyEventV2): Promise<APIGate
   return route(event);
 };
 
-export { handleHealthAdmin };
+export { handleHealthAdmin, historyQuery as healthHistoryQuery };

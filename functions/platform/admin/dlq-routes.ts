@@ -133,4 +133,4 @@ const dlqRoutes: AdminRoutes = {
   },
 };
 
-export { dlqRoutes };
+export { dlqRoutes, listQuery as dlqListQuery, redriveBody };

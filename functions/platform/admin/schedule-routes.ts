@@ -69,4 +69,4 @@ const scheduleRoutes: AdminRoutes = {
   },
 };
 
-export { scheduleRoutes };
+export { scheduleRoutes, runPath };

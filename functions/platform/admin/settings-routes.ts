@@ -91,4 +91,4 @@ const settingsRoutes: AdminRoutes = {
   },
 };
 
-export { settingsRoutes };
+export { settingsRoutes, historyQuery as settingsHistoryQuery };

@@ -94,4 +94,4 @@ const membersWanted = (query: {
   return asked.length === 0 || asked.some((name) => name === 'members' || name.startsWith('members.'));
 };
 
-export { readListQuery, listResponse, membersWanted };
+export { readListQuery, listResponse, membersWanted, listQuery as scimListQuery };

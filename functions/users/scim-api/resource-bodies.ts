@@ -119,4 +119,4 @@ const groupDocument = (body: unknown): { resource: ScimDocument; memberIds: stri
   return { resource: withoutNulls(rest), memberIds: [...new Set((members ?? []).map((member) => member.value))] };
 };
 
-export { userDocument, groupDocument, scimBoolean };
+export { userDocument, groupDocument, scimBoolean, userBody, groupBody };
