@@ -2,8 +2,8 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
-  type KeySchemaElement,
   type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,6 +21,7 @@ import type { EngineClients } from './engine-clients.js';
 import type { EngineEndpoints } from './engines.js';
 import type { RuntimeLog } from './log.js';
 import type { OfflinePlan, PlannedQueue, PlannedTable } from './plan.js';
+import { type IndexUpdate, keySchemaOf, planTableUpdates, plannedIndexDefinition } from './table-updates.js';
 
 interface ProvisionedTable {
   readonly name: string;
@@ -55,43 +56,82 @@ interface ProvisionOptions {
   readonly log: RuntimeLog;
   /** Named in the error when a kept table no longer fits the topology (the folder to delete). */
   readonly dataDir?: string;
+  /** How long an index added to (or deleted from) a kept table may take; default two minutes. */
+  readonly indexWaitMs?: number;
 }
 
-const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
-  { AttributeName: partitionKey, KeyType: 'HASH' },
-  ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
-];
+/** Between two DescribeTable calls while an index is being built or removed. */
+const INDEX_POLL_MS = 200;
+/** How long one index may take to become ACTIVE (or go away) before the start gives up. */
+const DEFAULT_INDEX_WAIT_MS = 120_000;
 
-const describeKeys = (keys: readonly KeySchemaElement[] | undefined): string =>
-  (keys ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls DescribeTable until `done` holds for the table, or throws after the bound. */
+const waitForTable = async (
+  physicalName: string,
+  what: string,
+  done: (table: TableDescription | undefined) => boolean,
+  options: ProvisionOptions,
+): Promise<void> => {
+  const bound = options.indexWaitMs ?? DEFAULT_INDEX_WAIT_MS;
+  const deadline = Date.now() + bound;
+  for (;;) {
+    const described = await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
+    if (done(described.Table)) return;
+    if (Date.now() > deadline) throw new Error(`Table ${physicalName}: ${what} not within ${bound} ms`);
+    await sleep(INDEX_POLL_MS);
+  }
+};
+
+const tableActive = (table: TableDescription | undefined): boolean => table?.TableStatus === 'ACTIVE';
 
 /**
- * How a kept table differs from the planned one in what cannot be changed
- * in place offline (keys, indexes, stream): empty when it fits. Items
- * written under another key schema would be found by no query of the code.
+ * Applies index updates to a kept table one UpdateTable call at a time
+ * (DynamoDB takes one index creation or deletion per call), waiting for
+ * each to finish before the next, as a CloudFormation deployment does.
  */
-const tableDifferences = (table: PlannedTable, found: TableDescription | undefined): string[] => {
-  const differences: string[] = [];
-  const wantedKeys = describeKeys(keySchema(table.partitionKey, table.sortKey));
-  if (describeKeys(found?.KeySchema) !== wantedKeys) {
-    differences.push(`key schema is ${describeKeys(found?.KeySchema) || 'none'}, the topology says ${wantedKeys}`);
+const applyIndexUpdates = async (
+  physicalName: string,
+  updates: readonly IndexUpdate[],
+  options: ProvisionOptions,
+): Promise<void> => {
+  for (const update of updates) {
+    await waitForTable(physicalName, 'ACTIVE before an index update', tableActive, options);
+    const indexes = (table: TableDescription | undefined) => table?.GlobalSecondaryIndexes ?? [];
+    if (update.action === 'create') {
+      const name = update.index.IndexName;
+      await options.clients.dynamodb.send(
+        new UpdateTableCommand({
+          TableName: physicalName,
+          AttributeDefinitions: update.attributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: update.index }],
+        }),
+      );
+      await waitForTable(
+        physicalName,
+        `index ${name} ACTIVE`,
+        (table) => indexes(table).some((i) => i.IndexName === name && i.IndexStatus === 'ACTIVE'),
+        options,
+      );
+      options.log.info('kept table: index the topology added created, data kept', { table: physicalName, index: name });
+    } else {
+      const name = update.indexName;
+      await options.clients.dynamodb.send(
+        new UpdateTableCommand({
+          TableName: physicalName,
+          GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
+        }),
+      );
+      await waitForTable(
+        physicalName,
+        `index ${name} deleted`,
+        (table) => !indexes(table).some((i) => i.IndexName === name),
+        options,
+      );
+      options.log.info('kept table: index the topology no longer has deleted', { table: physicalName, index: name });
+    }
   }
-  const foundIndexes = new Map(
-    (found?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, describeKeys(index.KeySchema)]),
-  );
-  for (const index of table.indexes) {
-    const keys = foundIndexes.get(index.name);
-    const wanted = describeKeys(keySchema(index.partitionKey, index.sortKey));
-    if (keys === undefined) differences.push(`index ${index.name} is missing`);
-    else if (keys !== wanted) differences.push(`index ${index.name} has keys ${keys}, the topology says ${wanted}`);
-    foundIndexes.delete(index.name);
-  }
-  for (const name of foundIndexes.keys()) differences.push(`index ${name} is not in the topology`);
-  const foundStream = found?.StreamSpecification?.StreamEnabled ? found.StreamSpecification.StreamViewType : undefined;
-  if (foundStream !== table.stream) {
-    differences.push(`stream is ${foundStream ?? 'off'}, the topology says ${table.stream ?? 'off'}`);
-  }
-  return differences;
 };
 
 const createTable = async (table: PlannedTable, options: ProvisionOptions): Promise<ProvisionedTable> => {
@@ -111,19 +151,8 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
         TableName: physicalName,
         BillingMode: table.billingMode,
         AttributeDefinitions: attributes,
-        KeySchema: keySchema(table.partitionKey, table.sortKey),
-        ...(table.indexes.length > 0
-          ? {
-              GlobalSecondaryIndexes: table.indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: keySchema(index.partitionKey, index.sortKey),
-                Projection: {
-                  ProjectionType: index.projection,
-                  ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
-                },
-              })),
-            }
-          : {}),
+        KeySchema: keySchemaOf(table.partitionKey, table.sortKey),
+        ...(table.indexes.length > 0 ? { GlobalSecondaryIndexes: table.indexes.map(plannedIndexDefinition) } : {}),
         ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
       }),
     );
@@ -146,15 +175,18 @@ const createTable = async (table: PlannedTable, options: ProvisionOptions): Prom
       options.log.debug('time to live not set', { table: physicalName, error });
     }
   }
+  if (created) return { name: table.name, physicalName, created };
   const described = await options.clients.dynamodb.send(new DescribeTableCommand({ TableName: physicalName }));
-  const differences = created ? [] : tableDifferences(table, described.Table);
-  if (differences.length > 0) {
+  const { refusals, updates } = planTableUpdates(table, described.Table);
+  if (refusals.length > 0) {
     const where = options.dataDir ? `the data folder ${options.dataDir}` : 'the engines';
     throw new Error(
-      `Table ${physicalName} kept in ${where} no longer matches the topology: ${differences.join('; ')}. ` +
+      `Table ${physicalName} kept in ${where} no longer matches the topology: ${refusals.join('; ')}. ` +
+        'A deployment could not change this in place either. ' +
         `Delete ${options.dataDir ?? 'the table'} (its data goes with it) and start again.`,
     );
   }
+  await applyIndexUpdates(physicalName, updates, options);
   return { name: table.name, physicalName, created };
 };
 
