@@ -150,7 +150,9 @@ describe('npm run bulk', () => {
     const run = await bulk(['list'], { SYNC_TOOLS_URL: `http://127.0.0.1:${port}` });
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe(`cannot reach http://127.0.0.1:${port}: is \`npm start\` running?`);
+    expect(run.stderr.trim()).toBe(
+      `sync-tools is not answering at http://127.0.0.1:${port} — is \`npm start\` running? (tried GET /health: connection refused)`,
+    );
   });
 
   it('names a refused token, an unknown job and the field of a refused request', async () => {
