@@ -27,6 +27,16 @@ type FunctionBundle = import('./suite.js').FunctionBundle;
 type BenchEngines = import('./engines.js').BenchEngines;
 
 const filters = process.argv.slice(2);
+if (filters.some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(
+    'usage: npm run bench [-- <suite> ...]\n\n' +
+      'Runs the bench suites (all, or those whose name contains an argument) and prints one table per suite,\n' +
+      'each measurement as a ratio against a baseline taken in the same run; every row goes to .bench/results.json.\n\n' +
+      `suites: ${suites.map((s) => s.name).join(', ')}\n\n` +
+      'example:\n  npm run bench -- bulk\n',
+  );
+  process.exit(0);
+}
 const selected = filters.length === 0 ? suites : suites.filter((s) => filters.some((f) => s.name.includes(f)));
 if (selected.length === 0) {
   console.error(`no suite matches ${filters.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);

@@ -62,7 +62,30 @@ const reportIntegrations = async (): Promise<string[]> => {
   return lines;
 };
 
+const USAGE = `usage: npm start [-- --in-memory] [-- --no-playground]
+
+The whole stack on this machine: DynamoDB Local, fauxqs (SQS), aws-ses-v2-local (SES), every route,
+stream consumer, queue consumer and schedule, and stand-ins for the outside systems (the playground).
+
+options:
+  --in-memory      throw-away engines: nothing is kept when the stack stops (same as OFFLINE_IN_MEMORY=1)
+  --no-playground  no stand-ins for the outside systems (same as OFFLINE_PLAYGROUND=0)
+  -h, --help       show this help
+
+environment (or .env; cp .env.example .env gives a working set):
+  PORT (3000), DYNAMODB_PORT (8000), SQS_PORT (9324), SES_PORT (8005)
+  OFFLINE_DATA_DIR (.local-data), OFFLINE_LOG_LEVEL (info), OFFLINE_PLAYGROUND (on), LOG_LEVEL, POWERTOOLS_DEV
+  the integrations' settings (ADMIN_TOKEN, CRM_WEBHOOK_SECRET, CRM_API_URL, ...): see the README, Configuration
+
+example:
+  cp .env.example .env && npm start -- --in-memory
+`;
+
 const main = async (): Promise<void> => {
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const started = performance.now();
   const envFile = resolve(REPOSITORY_ROOT, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
