@@ -6,28 +6,32 @@
  * the job is read are handed in, so the display is tested without a
  * terminal or a stack.
  */
+import type { BulkJob } from '../functions/bulk/domain/job.js';
 
 /** A bulk job as the admin API shows it (`GET /admin/bulk-jobs/{id}`): what the CLI prints of it. */
-export interface BulkJobView {
-  readonly job_id: string;
+export type BulkJobView = Pick<
+  BulkJob,
+  | 'job_id'
+  | 'source'
+  | 'target'
+  | 'entity'
+  | 'dry_run'
+  | 'total'
+  | 'processed'
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'skipped'
+  | 'errors'
+  | 'pages'
+  | 'created_at'
+  | 'waiting_until'
+  | 'failure'
+> & {
+  /** A string, not the job's union: the CLI prints whatever status a newer stack answers. */
   readonly status: string;
-  readonly source: string;
-  readonly target: string;
-  readonly entity: string;
-  readonly dry_run: boolean;
-  readonly total?: number;
-  readonly processed: number;
-  readonly created: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly skipped: number;
-  readonly errors: number;
-  readonly pages: number;
   readonly records_per_second: number;
-  readonly created_at: string;
-  readonly waiting_until?: string;
-  readonly failure?: string;
-}
+};
 
 /** Where progress goes: `process.stdout` fits; a test hands in a recorder with the columns it wants. */
 export interface ProgressOutput {
