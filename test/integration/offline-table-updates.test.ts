@@ -6,13 +6,12 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineClients, type EngineClients } from '../../local/engine-clients.js';
 import { type EngineEndpoints, type RunningEngines, startEngines } from '../../local/engines.js';
 import { createRuntimeLog } from '../../local/log.js';
 import type { OfflinePlan, PlannedTable } from '../../local/plan.js';
 import { provisionResources } from '../../local/provision.js';
-import '../helpers/global-engines.js';
 
 /**
  * A data folder kept across an upgrade: the table was provisioned from an
@@ -52,19 +51,17 @@ const planWith = (table: PlannedTable): OfflinePlan =>
     schedules: [],
   }) as unknown as OfflinePlan;
 
-const sharedEngines = async (): Promise<{ endpoints: EngineEndpoints; own?: RunningEngines }> => {
-  const broker = inject('offlineEngineBroker');
-  if (!broker) {
-    const own = await startEngines();
-    return { endpoints: own.endpoints, own };
-  }
-  const res = await fetch(`${broker}/engines`);
-  const body = (await res.json()) as { endpoints?: EngineEndpoints; message?: string };
-  if (!res.ok || !body.endpoints) throw new Error(`The offline engines did not start: ${body.message ?? res.status}`);
-  return { endpoints: body.endpoints };
+/**
+ * Engines of its own, not the run's shared ones: an index is built in the
+ * background by DynamoDB Local, and on the shared engine, busy with every
+ * other test file, one stayed CREATING past 20 s on a loaded CI machine.
+ */
+const ownEngines = async (): Promise<{ endpoints: EngineEndpoints; own: RunningEngines }> => {
+  const own = await startEngines();
+  return { endpoints: own.endpoints, own };
 };
 
-describe('npm start on kept data: tables updated to a newer topology', () => {
+describe('npm start on kept data: tables updated to a newer topology', { timeout: 120_000 }, () => {
   let endpoints: EngineEndpoints;
   let own: RunningEngines | undefined;
   let clients: EngineClients;
@@ -79,7 +76,7 @@ describe('npm start on kept data: tables updated to a newer topology', () => {
       namePrefix,
       log: createRuntimeLog('info', (line) => lines.push(line)),
       dataDir: '/tmp/kept-data',
-      indexWaitMs: 20_000,
+      indexWaitMs: 90_000,
     });
 
   const indexNames = async (): Promise<string[]> => {
@@ -88,7 +85,7 @@ describe('npm start on kept data: tables updated to a newer topology', () => {
   };
 
   beforeAll(async () => {
-    ({ endpoints, own } = await sharedEngines());
+    ({ endpoints, own } = await ownEngines());
     clients = createEngineClients(endpoints, 'us-east-1');
     // Prepare: the table as the older topology made it, with a record in it.
     const first = await provision(OLDER_RECORDS);
