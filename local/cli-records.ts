@@ -55,7 +55,7 @@ const recordTable = (items: readonly RecordView[], empty: string): string =>
     empty,
   );
 
-const typeArg = { name: 'type', description: 'the record type: contact, account, order, ...' } as const;
+const typeArg = { name: 'type', description: 'the record type: contact, account, opportunity or product' } as const;
 const enc = encodeURIComponent;
 
 const list: CommandSpec = {
