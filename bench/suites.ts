@@ -5,6 +5,7 @@ import { conflictsSuite } from './suites/conflicts.js';
 import { crmInboundSuite } from './suites/crm-inbound.js';
 import { erpOrdersSuite } from './suites/erp-orders.js';
 import { inventoryHotSkuSuite, inventorySpreadSuite } from './suites/inventory.js';
+import { memorySuite } from './suites/memory.js';
 import { moduleInitSuite } from './suites/module-init.js';
 import { monitorSuite } from './suites/monitor.js';
 import { scimCreateSuite, scimFilterSuite } from './suites/scim.js';
@@ -28,4 +29,5 @@ export const suites: readonly BenchSuite[] = [
   conflictsSuite,
   monitorSuite,
   bulkSuite,
+  memorySuite,
 ];
