@@ -22,6 +22,9 @@ const { suites } = await import('./suites.js');
 const { startBenchEngines } = await import('./engines.js');
 const { buildFunctionBundles } = await import('./function-bundles.js');
 const { formatReport, reportRows } = await import('./report.js');
+const { COST_SUITES, pathUsages } = await import('./cost-usage.js');
+const { costRows, formatCostTable } = await import('./cost.js');
+const { usPrices } = await import('./prices.js');
 type SuiteResult = import('./report.js').SuiteResult;
 type FunctionBundle = import('./suite.js').FunctionBundle;
 type BenchEngines = import('./engines.js').BenchEngines;
@@ -32,12 +35,16 @@ if (filters.some((arg) => arg === '--help' || arg === '-h')) {
     'usage: npm run bench [-- <suite> ...]\n\n' +
       'Runs the bench suites (all, or those whose name contains an argument) and prints one table per suite,\n' +
       'each measurement as a ratio against a baseline taken in the same run; every row goes to .bench/results.json.\n\n' +
-      `suites: ${suites.map((s) => s.name).join(', ')}\n\n` +
+      `suites: ${suites.map((s) => s.name).join(', ')}\n` +
+      `cost: the table of US dollars per million changes, printed last; \`-- cost\` runs only the suites it reads (${COST_SUITES.join(', ')})\n\n` +
       'example:\n  npm run bench -- bulk\n',
   );
   process.exit(0);
 }
-const selected = filters.length === 0 ? suites : suites.filter((s) => filters.some((f) => s.name.includes(f)));
+// `cost` names no suite: it asks for the cost table, and so for the suites it reads (bench/cost-usage.ts).
+const wantsCost = filters.length === 0 || filters.includes('cost');
+const nameFilters = filters.flatMap((f) => (f === 'cost' ? COST_SUITES : [f]));
+const selected = filters.length === 0 ? suites : suites.filter((s) => nameFilters.some((f) => s.name.includes(f)));
 if (selected.length === 0) {
   console.error(`no suite matches ${filters.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);
   process.exit(2);
@@ -111,7 +118,13 @@ process.stdout.write(
   `\nsync-tools bench, ${startedAt}, node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n\n`,
 );
 process.stdout.write(formatReport(results));
+// Last, as it reads the other suites' rows: dollars per million changes, from this run's measurements.
+const cost = wantsCost ? costRows(pathUsages(results), usPrices) : undefined;
+if (cost) process.stdout.write(`\n${formatCostTable(cost, usPrices)}`);
 const resultsFile = join(benchDir, 'results.json');
-writeFileSync(resultsFile, `${JSON.stringify({ startedAt, machine, suites: results }, null, 2)}\n`);
+writeFileSync(
+  resultsFile,
+  `${JSON.stringify({ startedAt, machine, suites: results, ...(cost ? { cost, prices: usPrices } : {}) }, null, 2)}\n`,
+);
 process.stdout.write(`\nresults written to ${resultsFile}\n`);
 if (results.some((result) => result.error)) process.exitCode = 1;
