@@ -44,6 +44,8 @@ const formatValue = (value: number | undefined, unit: string): string => {
   if (unit === 'req/s') return `${Math.round(value).toLocaleString('en')} ${unit}`;
   // Two decimals, so 3.04 WCU against a budget of 3 does not print as 3.0 and fail.
   if (unit === 'WCU') return `${value.toFixed(2)} ${unit}`;
+  // A ratio (`x SDK`) against a budget of 1.15x needs two decimals as well.
+  if (unit.startsWith('x')) return `${value.toFixed(2)} ${unit}`;
   return `${value.toFixed(1)} ${unit}`;
 };
 

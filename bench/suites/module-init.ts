@@ -6,8 +6,15 @@ import { bundlingDefaults } from '../../lib/bundling.js';
 import { median } from '../statistics.js';
 import type { BenchRow, BenchSuite } from '../suite.js';
 
-/** Budget of issue 2 for the init a bundle adds to a cold start, on this machine. */
+/** Budget of issue 2 for the init a bundle adds to a cold start, on this machine: kept for functions without an SDK client. */
 const MAX_ADDED_MS = 80;
+/**
+ * Budget of issue 15: a bundle's added init at most this multiple of the
+ * import of the SDK clients it uses, measured in the same run. A ratio holds
+ * on a slow machine and a fast one alike, where milliseconds do not: our own
+ * code and libraries stay within 15 % of the floor the SDK sets.
+ */
+const MAX_SDK_RATIO = 1.15;
 const RUNS = 20;
 
 /**
@@ -70,7 +77,7 @@ const timeImport = (timer: string, module: string): Sample => {
  */
 const moduleInitSuite: BenchSuite = {
   name: 'module-init',
-  description: `Added init: import() of each bundle minus an empty module, fresh node, median of ${RUNS} (budget ${MAX_ADDED_MS} ms)`,
+  description: `Added init: import() of each bundle minus an empty module, fresh node, median of ${RUNS}; value = added init / import of the SDK clients it uses (budget ${MAX_SDK_RATIO}x; ${MAX_ADDED_MS} ms without SDK)`,
   run: async (context) => {
     const dir = join(context.workDir, 'init');
     mkdirSync(dir, { recursive: true });
@@ -124,15 +131,26 @@ const moduleInitSuite: BenchSuite = {
       const sdk = sdkTargets.find((target) => target.name === sdkOnly(bundle.name));
       const sdkSamples = sdk ? (samples.get(sdk.name) ?? []) : [];
       const sdkMs = sdkSamples.length > 0 ? median(sdkSamples) - emptyMs : undefined;
+      const addedMs = importMs - emptyMs;
+      if (!sdk || sdkMs === undefined || sdkMs <= 0) {
+        rows.push({
+          name: bundle.name,
+          value: addedMs,
+          unit: 'ms',
+          target: { max: MAX_ADDED_MS },
+          note: sdk
+            ? `import ${importMs.toFixed(1)} ms; SDK clients not measured`
+            : `import ${importMs.toFixed(1)} ms; no SDK client`,
+        });
+        continue;
+      }
+      // The row's value is the ratio itself, so the status column is the issue's target.
       rows.push({
         name: bundle.name,
-        value: importMs - emptyMs,
-        unit: 'ms',
-        target: { max: MAX_ADDED_MS },
-        note:
-          sdk && sdkMs !== undefined
-            ? `import ${importMs.toFixed(1)} ms; the SDK clients alone (${sdk.packages.map((p) => p.replace('@aws-sdk/', '')).join(', ')}) add ${sdkMs.toFixed(1)} ms, the rest ${(importMs - emptyMs - sdkMs).toFixed(1)} ms`
-            : `import ${importMs.toFixed(1)} ms; no SDK client`,
+        value: addedMs / sdkMs,
+        unit: 'x SDK',
+        target: { max: MAX_SDK_RATIO },
+        note: `added ${addedMs.toFixed(1)} ms, SDK floor ${sdkMs.toFixed(1)} ms (${sdk.packages.map((p) => p.replace('@aws-sdk/', '')).join(', ')}), ours ${(addedMs - sdkMs).toFixed(1)} ms`,
       });
     }
     return rows;

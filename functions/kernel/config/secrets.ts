@@ -26,8 +26,12 @@ import {
  */
 const CACHE_MS = 5 * 60_000;
 
-/** The check behind each format an integration field declares. */
-const formats: Readonly<Record<SettingFormat, z.Schema<string>>> = {
+/**
+ * The check behind each format an integration field declares, built on the
+ * first secret read rather than at import: zod schemas cost at load, and a
+ * cold start should pay only for what its first request uses (issue 15).
+ */
+const buildFormats = (): Readonly<Record<SettingFormat, z.Schema<string>>> => ({
   url: z.url({ protocol: /^https?$/ }),
   text: z.string().check(z.minLength(1)),
   token: z.string().check(z.minLength(16)),
@@ -51,7 +55,9 @@ const formats: Readonly<Record<SettingFormat, z.Schema<string>>> = {
         'must be whsec_<base64>, or several separated by spaces',
       ),
     ),
-};
+});
+let builtFormats: Readonly<Record<SettingFormat, z.Schema<string>>> | undefined;
+const formats = (): Readonly<Record<SettingFormat, z.Schema<string>>> => (builtFormats ??= buildFormats());
 
 type Loaded<N extends IntegrationName> =
   | { readonly ok: true; readonly settings: IntegrationSettings<N> }
@@ -107,7 +113,7 @@ const loadIntegration = async <N extends IntegrationName>(
       problems.push(`${where} is not set (${f.hint})`);
       continue;
     }
-    const parsed = z.safeParse(formats[f.format], value);
+    const parsed = z.safeParse(formats()[f.format], value);
     if (parsed.success) settings[key] = parsed.data;
     else problems.push(`${where} is invalid: ${parsed.error.issues[0]?.message ?? 'bad value'} (${f.hint})`);
   }

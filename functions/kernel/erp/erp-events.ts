@@ -1,3 +1,4 @@
+import { lazySchemas } from '../lazy-schemas.js';
 import * as z from '../validation.js';
 
 /**
@@ -63,88 +64,99 @@ const changeStamps = {
 
 const status = text(40).check(z.minLength(1, 'is required'));
 
-const salesOrderLine = z.object({
-  sku: erpId,
-  description: z.optional(text(500)),
-  quantity: nonNegative,
-  unitPrice: z.optional(amount),
-  discount: z.optional(amount),
-  lineTotal: z.optional(amount),
-});
+const salesOrderLine = () =>
+  z.object({
+    sku: erpId,
+    description: z.optional(text(500)),
+    quantity: nonNegative,
+    unitPrice: z.optional(amount),
+    discount: z.optional(amount),
+    lineTotal: z.optional(amount),
+  });
 
-const salesOrder = z.object({
-  orderNumber: text(64).check(z.minLength(1, 'is required')),
-  customerId: z.optional(erpId),
-  orderDate: z.optional(isoDate),
-  requestedShipDate: z.optional(isoDate),
-  status: z.optional(status),
-  subtotal: z.optional(amount),
-  taxAmount: z.optional(amount),
-  shippingAmount: z.optional(amount),
-  total: z.optional(amount),
-  currency: z.optional(currency),
-  lineItems: z.optional(z.array(salesOrderLine).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
-  ...changeStamps,
-});
+const salesOrder = () =>
+  z.object({
+    orderNumber: text(64).check(z.minLength(1, 'is required')),
+    customerId: z.optional(erpId),
+    orderDate: z.optional(isoDate),
+    requestedShipDate: z.optional(isoDate),
+    status: z.optional(status),
+    subtotal: z.optional(amount),
+    taxAmount: z.optional(amount),
+    shippingAmount: z.optional(amount),
+    total: z.optional(amount),
+    currency: z.optional(currency),
+    lineItems: z.optional(z.array(salesOrderLine()).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
+    ...changeStamps,
+  });
 
-const purchaseOrderLine = z.object({ sku: erpId, quantity: nonNegative, unitCost: z.optional(amount) });
+const purchaseOrderLine = () => z.object({ sku: erpId, quantity: nonNegative, unitCost: z.optional(amount) });
 
-const purchaseOrder = z.object({
-  poNumber: text(64).check(z.minLength(1, 'is required')),
-  vendorId: z.optional(erpId),
-  orderDate: z.optional(isoDate),
-  expectedDate: z.optional(isoDate),
-  status: z.optional(status),
-  total: z.optional(amount),
-  currency: z.optional(currency),
-  lineItems: z.optional(z.array(purchaseOrderLine).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
-  ...changeStamps,
-});
+const purchaseOrder = () =>
+  z.object({
+    poNumber: text(64).check(z.minLength(1, 'is required')),
+    vendorId: z.optional(erpId),
+    orderDate: z.optional(isoDate),
+    expectedDate: z.optional(isoDate),
+    status: z.optional(status),
+    total: z.optional(amount),
+    currency: z.optional(currency),
+    lineItems: z.optional(z.array(purchaseOrderLine()).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
+    ...changeStamps,
+  });
 
-const invoice = z.object({
-  invoiceNumber: text(64).check(z.minLength(1, 'is required')),
-  orderId: z.optional(erpId),
-  customerId: z.optional(erpId),
-  issueDate: z.optional(isoDate),
-  dueDate: z.optional(isoDate),
-  status: z.optional(status),
-  total: z.optional(amount),
-  amountDue: z.optional(amount),
-  currency: z.optional(currency),
-  ...changeStamps,
-});
+const invoice = () =>
+  z.object({
+    invoiceNumber: text(64).check(z.minLength(1, 'is required')),
+    orderId: z.optional(erpId),
+    customerId: z.optional(erpId),
+    issueDate: z.optional(isoDate),
+    dueDate: z.optional(isoDate),
+    status: z.optional(status),
+    total: z.optional(amount),
+    amountDue: z.optional(amount),
+    currency: z.optional(currency),
+    ...changeStamps,
+  });
 
 /** `entityId` is the sku; the count is applied through the stock path as an absolute count from `erp`. */
-const inventory = z.object({
-  warehouse: erpId.check(z.maxLength(32, 'must be at most 32 characters')),
-  qtyOnHand: wholeCount,
-  qtyAvailable: z.optional(wholeCount),
-  qtyReserved: z.optional(wholeCount),
-  qtyOnOrder: z.optional(wholeCount),
-  binLocation: z.optional(text(64)),
-  lastCountDate: z.optional(isoDate),
-  ...changeStamps,
-});
+const inventory = () =>
+  z.object({
+    warehouse: erpId.check(z.maxLength(32, 'must be at most 32 characters')),
+    qtyOnHand: wholeCount,
+    qtyAvailable: z.optional(wholeCount),
+    qtyReserved: z.optional(wholeCount),
+    qtyOnOrder: z.optional(wholeCount),
+    binLocation: z.optional(text(64)),
+    lastCountDate: z.optional(isoDate),
+    ...changeStamps,
+  });
 
-const shipment = z.object({
-  orderId: erpId,
-  carrier: z.optional(text(64)),
-  trackingNumber: z.optional(text(100)),
-  shipDate: z.optional(isoDate),
-  estimatedDelivery: z.optional(isoDate),
-  status: z.optional(status),
-  ...changeStamps,
-});
+const shipment = () =>
+  z.object({
+    orderId: erpId,
+    carrier: z.optional(text(64)),
+    trackingNumber: z.optional(text(100)),
+    shipDate: z.optional(isoDate),
+    estimatedDelivery: z.optional(isoDate),
+    status: z.optional(status),
+    ...changeStamps,
+  });
 
-const customer = z.object({
-  name: z.optional(text(200)),
-  email: z.optional(z.email('must be an email address')),
-  phone: z.optional(text(40)),
-  ...changeStamps,
-});
+const customer = () =>
+  z.object({
+    name: z.optional(text(200)),
+    email: z.optional(z.email('must be an email address')),
+    phone: z.optional(text(40)),
+    ...changeStamps,
+  });
 
-/** The payload schema of each entity. */
-const erpPayloads = { salesOrder, purchaseOrder, invoice, inventory, shipment, customer } as const;
+/**
+ * The payload schema of each entity, built on first use and kept
+ * (lazySchemas): a webhook parses one entity at a time, so a cold start
+ * should not build all six (issue 15).
+ */
+const erpPayloads = lazySchemas({ salesOrder, purchaseOrder, invoice, inventory, shipment, customer });
 
 export type ErpPayloads = { readonly [E in ErpEntity]: z.output<(typeof erpPayloads)[E]> };
 

@@ -1,5 +1,6 @@
 import { DecimalText } from '../http/exact-json.js';
 import { exactDecimal } from '../http/exact-decimal.js';
+import { lazySchemas } from '../lazy-schemas.js';
 import * as z from '../validation.js';
 import type { RecordData } from '../records/record.js';
 
@@ -18,28 +19,36 @@ const inexactNumber = (issue: { readonly input?: unknown }) =>
  *
  * Adding a record type is adding one mapping module to `index.ts`.
  */
-const fieldTypes = {
-  string: z.string(),
-  email: z.email(),
-  number: z.number({ error: inexactNumber }),
-  integer: z.int({ error: inexactNumber }),
+const fieldTypeBuilders = {
+  string: () => z.string(),
+  email: () => z.email(),
+  number: () => z.number({ error: inexactNumber }),
+  integer: () => z.int({ error: inexactNumber }),
   /** A figure stored exactly however large (a revenue): a number, or its decimal text beyond 2^53. */
-  decimal: exactDecimal(),
+  decimal: () => exactDecimal(),
   /** 0 to 100 (a probability). */
-  percent: z.number({ error: inexactNumber }).check(z.gte(0), z.lte(100)),
+  percent: () => z.number({ error: inexactNumber }).check(z.gte(0), z.lte(100)),
   // Vendors send plain dates or full timestamps for the same field.
-  date: z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
-  datetime: z.iso.datetime({ offset: true }),
-  url: z.url(),
-  object: z.record(z.string(), z.unknown()),
+  date: () => z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
+  datetime: () => z.iso.datetime({ offset: true }),
+  url: () => z.url(),
+  object: () => z.record(z.string(), z.unknown()),
 } as const;
+type FieldType = keyof typeof fieldTypeBuilders;
+
+/**
+ * Each field type's schema, built on first use and kept (lazySchemas): a
+ * bundle reads a few of them, and building them at import is part of a cold
+ * start's own init (issue 15).
+ */
+const fieldTypes = lazySchemas(fieldTypeBuilders);
 
 const fieldMapping = z.object({
   /** Dotted path in the vendor's record: `account.name`. */
   remote: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/)),
   /** Our field name, snake case. */
   local: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
-  type: z.enum(Object.keys(fieldTypes) as [keyof typeof fieldTypes, ...(keyof typeof fieldTypes)[]]),
+  type: z.enum(Object.keys(fieldTypeBuilders) as [FieldType, ...FieldType[]]),
   /** `inbound`: we take it from the vendor but never send it back (the vendor owns it). */
   direction: z._default(z.enum(['both', 'inbound']), 'both'),
 });

@@ -25,39 +25,45 @@ import { type CalledIntegration, calledIntegrations } from '../wiring/integratio
  */
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
-const httpRequest = z.object({
-  kind: z._default(z.literal('http'), 'http'),
-  integration: z.enum(calledIntegrations as [CalledIntegration, ...CalledIntegration[]]),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  /** Joined to the integration's base URL; empty for webhook-style URLs (Slack). */
-  path: z.string(),
-  body: z.optional(z.unknown()),
-  headers: z.optional(z.record(z.string(), z.string())),
-});
+const httpRequest = () =>
+  z.object({
+    kind: z._default(z.literal('http'), 'http'),
+    integration: z.enum(calledIntegrations as [CalledIntegration, ...CalledIntegration[]]),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    /** Joined to the integration's base URL; empty for webhook-style URLs (Slack). */
+    path: z.string(),
+    body: z.optional(z.unknown()),
+    headers: z.optional(z.record(z.string(), z.string())),
+  });
 
-const mailRequest = z.object({
-  kind: z.literal('mail'),
-  integration: z._default(z.literal('mail'), 'mail'),
-  to: z.array(z.email()).check(z.minLength(1)),
-  subject: text(998),
-  text: z.string(),
-  html: z.optional(z.string()),
-});
+const mailRequest = () =>
+  z.object({
+    kind: z.literal('mail'),
+    integration: z._default(z.literal('mail'), 'mail'),
+    to: z.array(z.email()).check(z.minLength(1)),
+    subject: text(998),
+    text: z.string(),
+    html: z.optional(z.string()),
+  });
 
-const outboundMessage = z.object({
-  /** Unique per intended effect; the FIFO deduplication id derives from it. */
-  id: text(512),
-  group: text(128),
-  request: z.discriminatedUnion('kind', [httpRequest, mailRequest]),
-  supersede: z.optional(z.object({ key: text(512), version: z.int() })),
-  action: z.optional(z.object({ name: text(100), params: z._default(z.record(z.string(), z.unknown()), {}) })),
-  /** Searchable context for logs and the delivery log (record_id, sku, ...). */
-  context: z._default(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), {}),
-});
+// Built on the first parse, not at import: a cold start should not pay for
+// schemas its first request may never use (issue 15); z.lazy keeps it one schema.
+const outboundMessage = z.lazy(() =>
+  z.object({
+    /** Unique per intended effect; the FIFO deduplication id derives from it. */
+    id: text(512),
+    group: text(128),
+    request: z.discriminatedUnion('kind', [httpRequest(), mailRequest()]),
+    supersede: z.optional(z.object({ key: text(512), version: z.int() })),
+    action: z.optional(z.object({ name: text(100), params: z._default(z.record(z.string(), z.unknown()), {}) })),
+    /** Searchable context for logs and the delivery log (record_id, sku, ...). */
+    context: z._default(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), {}),
+  }),
+);
 
 export type OutboundMessage = z.infer<typeof outboundMessage>;
 export type OutboundMessageInput = z.input<typeof outboundMessage>;
-export type HttpRequestSpec = z.infer<typeof httpRequest>;
-export type MailRequestSpec = z.infer<typeof mailRequest>;
+export type HttpRequestSpec = z.infer<ReturnType<typeof httpRequest>>;
+export type MailRequestSpec = z.infer<ReturnType<typeof mailRequest>>;
 
 export { outboundMessage };

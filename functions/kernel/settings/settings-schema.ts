@@ -1,3 +1,4 @@
+import { lazySchemas } from '../lazy-schemas.js';
 import * as z from '../validation.js';
 
 /**
@@ -42,15 +43,16 @@ const TRACKING_NUMBER = '{tracking_number}';
 /** A whole number between `min` and `max`, both included. */
 const wholeNumber = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
-const syncSystem = z.enum(SYNC_SYSTEMS);
+const syncSystem = () => z.enum(SYNC_SYSTEMS);
 
 /** Up to a week: beyond that a lag alert is no longer an alert. */
-const lagMinutes = wholeNumber(1, 10_080);
+const lagMinutes = () => wholeNumber(1, 10_080);
 
-const recipientList = z.array(z.email()).check(
-  z.maxLength(50),
-  z.refine((list) => new Set(list).size === list.length, 'lists an address twice'),
-);
+const recipientList = () =>
+  z.array(z.email()).check(
+    z.maxLength(50),
+    z.refine((list) => new Set(list).size === list.length, 'lists an address twice'),
+  );
 
 /** An https URL once `{tracking_number}` is filled in, and it must be there to be filled in. */
 const isTrackingTemplate = (template: string): boolean => {
@@ -63,18 +65,20 @@ const isTrackingTemplate = (template: string): boolean => {
   }
 };
 
-const trackingTemplate = z
-  .string()
-  .check(
-    z.maxLength(500),
-    z.refine(isTrackingTemplate, `must be an https URL template that contains ${TRACKING_NUMBER}`),
-  );
+const trackingTemplate = () =>
+  z
+    .string()
+    .check(
+      z.maxLength(500),
+      z.refine(isTrackingTemplate, `must be an https URL template that contains ${TRACKING_NUMBER}`),
+    );
 
-const carrierName = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a lower-case carrier name'));
+const carrierName = () => z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a lower-case carrier name'));
 
-const carrierTrackingUrls = z
-  .record(carrierName, trackingTemplate)
-  .check(z.refine((urls) => Object.keys(urls).length <= 50, 'holds more than 50 carriers'));
+const carrierTrackingUrls = () =>
+  z
+    .record(carrierName(), trackingTemplate())
+    .check(z.refine((urls) => Object.keys(urls).length <= 50, 'holds more than 50 carriers'));
 
 /** An https URL with no trailing slash, so paths join to it as `${url}/conflicts/<id>`. */
 const isConsoleUrl = (value: string): boolean => {
@@ -108,19 +112,21 @@ const USER_FIELD_GROUPS = [
   'active',
 ] as const;
 
-const fieldOwner = z.enum(['hr', 'idp']);
+const fieldOwner = () => z.enum(['hr', 'idp']);
 
 /** Every group named every time (like `recipients`), so changing one owner never drops another by omission. */
-const userFieldOwners = z.strictObject(
-  Object.fromEntries(USER_FIELD_GROUPS.map((group) => [group, fieldOwner])) as Record<
-    (typeof USER_FIELD_GROUPS)[number],
-    typeof fieldOwner
-  >,
-);
+const userFieldOwners = () => {
+  const owner = fieldOwner();
+  return z.strictObject(
+    Object.fromEntries(USER_FIELD_GROUPS.map((group) => [group, owner])) as Record<
+      (typeof USER_FIELD_GROUPS)[number],
+      ReturnType<typeof fieldOwner>
+    >,
+  );
+};
 
-const consoleUrl = z
-  .string()
-  .check(z.maxLength(500), z.refine(isConsoleUrl, 'must be an https URL without a trailing slash'));
+const consoleUrl = () =>
+  z.string().check(z.maxLength(500), z.refine(isConsoleUrl, 'must be an https URL without a trailing slash'));
 
 /**
  * The value schema of each key, the one place a setting is declared.
@@ -131,35 +137,33 @@ const consoleUrl = z
  * @example
  * z.safeParse(settingValues.conflict_window_seconds, 90).success; // true
  */
-const settingValues = {
+const settingValues = lazySchemas({
   /** Minutes an integration may go without a successful sync before the sync monitor alerts. */
-  max_sync_lag_minutes: z.partialRecord(syncSystem, lagMinutes),
+  max_sync_lag_minutes: () => z.partialRecord(syncSystem(), lagMinutes()),
   /** The system whose side wins a conflict inside the conflict window; null: no automatic winner. */
-  sync_priority_source: z.nullable(syncSystem),
+  sync_priority_source: () => z.nullable(syncSystem()),
   /** Two changes to one record from two sides within this many seconds are a conflict. */
-  conflict_window_seconds: wholeNumber(0, 86_400),
+  conflict_window_seconds: () => wholeNumber(0, 86_400),
   /** The sync monitor alerts when an integration logs more errors than this in an hour. */
-  error_threshold_per_hour: wholeNumber(0, 100_000),
+  error_threshold_per_hour: () => wholeNumber(0, 100_000),
   /** The sync monitor alerts when more conflicts than this wait for a decision. */
-  pending_conflicts_threshold: wholeNumber(0, 1_000_000),
+  pending_conflicts_threshold: () => wholeNumber(0, 1_000_000),
   /** The sync monitor alerts when more messages than this wait on a queue. */
-  queue_depth_threshold: wholeNumber(0, 10_000_000),
+  queue_depth_threshold: () => wholeNumber(0, 10_000_000),
   /** The sync monitor pages (PagerDuty) at most once in this many minutes, so a flapping status does not page on every turn. */
-  alert_quiet_minutes: wholeNumber(0, 1_440),
+  alert_quiet_minutes: () => wholeNumber(0, 1_440),
   /** Who receives which mails. */
-  recipients: z.strictObject({
-    sales: recipientList,
-    purchasing: recipientList,
-    data_admin: recipientList,
-    ops: recipientList,
-  }),
+  recipients: () => {
+    const list = recipientList();
+    return z.strictObject({ sales: list, purchasing: list, data_admin: list, ops: list });
+  },
   /** Tracking link per carrier, `{tracking_number}` filled in (ERP shipping mails). */
   carrier_tracking_urls: carrierTrackingUrls,
   /** The operators' console, for links in messages (a conflict's page); null: messages name the admin API instead. */
-  console_url: z.nullable(consoleUrl),
+  console_url: () => z.nullable(consoleUrl()),
   /** Who owns each field group of a person in user sync: `hr` or `idp` (an HR termination deactivates whoever owns `active`). */
   user_field_owners: userFieldOwners,
-};
+});
 
 /**
  * The name of every setting, in the order they are listed, applied and
@@ -181,26 +185,28 @@ const resettable = <S extends z.Schema>(schema: S) => z.optional(z.nullable(sche
  * @example
  * const update = parseOr400(settingsUpdateSchema, readJsonBody(event), 'settings');
  */
-const settingsUpdateSchema = z.strictObject(
-  {
-    max_sync_lag_minutes: resettable(settingValues.max_sync_lag_minutes),
-    sync_priority_source: resettable(settingValues.sync_priority_source),
-    conflict_window_seconds: resettable(settingValues.conflict_window_seconds),
-    error_threshold_per_hour: resettable(settingValues.error_threshold_per_hour),
-    pending_conflicts_threshold: resettable(settingValues.pending_conflicts_threshold),
-    queue_depth_threshold: resettable(settingValues.queue_depth_threshold),
-    alert_quiet_minutes: resettable(settingValues.alert_quiet_minutes),
-    recipients: resettable(settingValues.recipients),
-    carrier_tracking_urls: resettable(settingValues.carrier_tracking_urls),
-    console_url: resettable(settingValues.console_url),
-    user_field_owners: resettable(settingValues.user_field_owners),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `${issue.keys.map((key) => `"${key}"`).join(', ')} ${issue.keys.length === 1 ? 'is not a setting' : 'are not settings'} (settings: ${Object.keys(settingValues).join(', ')})`
-        : undefined,
-  },
+const settingsUpdateSchema = z.lazy(() =>
+  z.strictObject(
+    {
+      max_sync_lag_minutes: resettable(settingValues.max_sync_lag_minutes),
+      sync_priority_source: resettable(settingValues.sync_priority_source),
+      conflict_window_seconds: resettable(settingValues.conflict_window_seconds),
+      error_threshold_per_hour: resettable(settingValues.error_threshold_per_hour),
+      pending_conflicts_threshold: resettable(settingValues.pending_conflicts_threshold),
+      queue_depth_threshold: resettable(settingValues.queue_depth_threshold),
+      alert_quiet_minutes: resettable(settingValues.alert_quiet_minutes),
+      recipients: resettable(settingValues.recipients),
+      carrier_tracking_urls: resettable(settingValues.carrier_tracking_urls),
+      console_url: resettable(settingValues.console_url),
+      user_field_owners: resettable(settingValues.user_field_owners),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `${issue.keys.map((key) => `"${key}"`).join(', ')} ${issue.keys.length === 1 ? 'is not a setting' : 'are not settings'} (settings: ${Object.keys(settingValues).join(', ')})`
+          : undefined,
+    },
+  ),
 );
 
 /** The settings every function works with: each key's effective value. */
