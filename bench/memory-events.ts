@@ -14,6 +14,7 @@ import {
 import { anHrEvent } from '../test/helpers/hr-factories.js';
 import { aStoredContact } from '../test/helpers/record-factories.js';
 import { aSignedWebhookEvent } from './webhook-events.js';
+import { aBenchErpOrder } from './erp-order.js';
 
 /** Credentials the memory bench gives the functions (as variables), and signs or sends its events with. */
 const MEMORY_BENCH_SECRETS = {
@@ -42,32 +43,12 @@ const adminGet = (path: string, routeKey: string, pathParameters: Record<string,
     authorizerContext: adminAuthorizer,
   });
 
-/** A 10-line ERP sales order, as erp-orders bench sends it. */
+/** A 10-line ERP sales order event, as the erp-orders suite sends it. */
 const anErpOrder = (id: string) => ({
   eventType: 'created',
   entity: 'salesOrder',
   entityId: id,
-  payload: {
-    orderNumber: id,
-    customerId: 'CUST-1',
-    orderDate: '2026-12-01',
-    requestedShipDate: '2026-12-05',
-    status: 'open',
-    subtotal: 550,
-    taxAmount: 104.5,
-    shippingAmount: 9.9,
-    total: 664.4,
-    currency: 'EUR',
-    lineItems: Array.from({ length: 10 }, (_, i) => ({
-      sku: `SKU-${1000 + i}`,
-      description: `Bench item ${i + 1}, boxed`,
-      quantity: i + 1,
-      unitPrice: 10,
-      discount: 0,
-      lineTotal: 10 * (i + 1),
-    })),
-    lastModified: '2026-12-03T10:00:00Z',
-  },
+  payload: aBenchErpOrder(id),
 });
 
 /** Events for the functions whose generic event (by trigger) would stop at validation or authentication. */

@@ -12,6 +12,7 @@ import { median, percentile } from '../statistics.js';
 import type { BenchRow, BenchSuite } from '../suite.js';
 import { benchLambdaContext } from '../webhook-events.js';
 import { type ConsumedWrites, meterWriteCapacity } from '../write-capacity.js';
+import { ERP_ORDER_LINES, aBenchErpOrder } from '../erp-order.js';
 
 /**
  * ERP sales-order webhooks through the whole `erpWebhook` handler (middy,
@@ -35,38 +36,20 @@ const CHANGES = 500;
 const CONCURRENCY = 16;
 const ROUNDS = 5;
 const METERED = 20;
-const LINES = 10;
+const LINES = ERP_ORDER_LINES;
 const MIN_RATIO = 0.4;
 const PATH = '/webhooks/erp';
 const KEY = 'erp-orders-bench-key-0123456789';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** A 10-line sales order as the ERP sends it. */
-const anOrder = (id: string) => ({
-  orderNumber: id,
-  customerId: 'CUST-1',
-  orderDate: '2026-12-01',
-  requestedShipDate: '2026-12-05',
-  status: 'open',
-  subtotal: 550,
-  taxAmount: 104.5,
-  shippingAmount: 9.9,
-  total: 664.4,
-  currency: 'EUR',
-  lineItems: Array.from({ length: LINES }, (_, i) => ({
-    sku: `SKU-${1000 + i}`,
-    description: `Bench item ${i + 1}, boxed`,
-    quantity: i + 1,
-    unitPrice: 10,
-    discount: 0,
-    lineTotal: 10 * (i + 1),
-  })),
-  lastModified: '2026-12-03T10:00:00Z',
-});
-
 const anEvent = (id: string): APIGatewayProxyEventV2 => {
-  const body = JSON.stringify({ eventType: 'created', entity: 'salesOrder', entityId: id, payload: anOrder(id) });
+  const body = JSON.stringify({
+    eventType: 'created',
+    entity: 'salesOrder',
+    entityId: id,
+    payload: aBenchErpOrder(id),
+  });
   return {
     version: '2.0',
     routeKey: `POST ${PATH}`,
