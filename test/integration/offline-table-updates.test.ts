@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineClients, type EngineClients } from '../../local/engine-clients.js';
 import { type EngineEndpoints, type RunningEngines, startEngines } from '../../local/engines.js';
 import { createRuntimeLog } from '../../local/log.js';
-import type { OfflinePlan, PlannedTable } from '../../local/plan.js';
+import type { PlannedTable } from '../../local/plan.js';
 import { provisionResources } from '../../local/provision.js';
+import { planWithTable } from '../helpers/table-plan.js';
 
 /**
  * A data folder kept across an upgrade: the table was provisioned from an
@@ -40,17 +41,6 @@ const OLDER_RECORDS: PlannedTable = {
   indexes: [BY_EXTERNAL_ID],
 };
 
-const planWith = (table: PlannedTable): OfflinePlan =>
-  ({
-    tables: [table],
-    queues: [],
-    functions: [],
-    routes: [],
-    streamConsumers: [],
-    queueConsumers: [],
-    schedules: [],
-  }) as unknown as OfflinePlan;
-
 /**
  * Engines of its own, not the run's shared ones: an index is built in the
  * background by DynamoDB Local, and on the shared engine, busy with every
@@ -70,7 +60,7 @@ describe('npm start on kept data: tables updated to a newer topology', { timeout
   const lines: string[] = [];
 
   const provision = (table: PlannedTable) =>
-    provisionResources(planWith(table), {
+    provisionResources(planWithTable(table), {
       clients,
       endpoints,
       namePrefix,

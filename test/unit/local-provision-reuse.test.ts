@@ -7,8 +7,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { EngineClients } from '../../local/engine-clients.js';
 import { createRuntimeLog } from '../../local/log.js';
-import type { OfflinePlan, PlannedTable } from '../../local/plan.js';
+import type { PlannedTable } from '../../local/plan.js';
 import { provisionResources } from '../../local/provision.js';
+import { planWithTable } from '../helpers/table-plan.js';
 
 const RECORDS: PlannedTable = {
   name: 'records',
@@ -37,17 +38,6 @@ const KEPT_AS_PLANNED: TableDescription = {
   StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
 };
 
-const planWith = (table: PlannedTable): OfflinePlan =>
-  ({
-    tables: [table],
-    queues: [],
-    functions: [],
-    routes: [],
-    streamConsumers: [],
-    queueConsumers: [],
-    schedules: [],
-  }) as OfflinePlan;
-
 /** DynamoDB Local holding the table already (a kept data folder): CreateTable says so, DescribeTable shows `kept`. */
 const clientsHolding = (kept: TableDescription): EngineClients =>
   ({
@@ -64,7 +54,7 @@ const clientsHolding = (kept: TableDescription): EngineClients =>
   }) as unknown as EngineClients;
 
 const provision = (kept: TableDescription) =>
-  provisionResources(planWith(RECORDS), {
+  provisionResources(planWithTable(RECORDS), {
     clients: clientsHolding(kept),
     endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', ses: 'http://127.0.0.1:3' },
     namePrefix: '',
