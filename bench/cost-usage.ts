@@ -169,7 +169,11 @@ const pathUsages = (results: readonly SuiteResult[]): PathUsage[] => {
       fanoutCalls.lambda,
     ],
     writeUnits: [
-      measuredOr(value('inventory-hot-sku', 'WCU per adjustment'), 4, 'claim, stock update, transaction, completion'),
+      measuredOr(
+        value('inventory-hot-sku', 'WCU per adjustment'),
+        3,
+        'claim, stock update, transaction (stream consumer)',
+      ),
       fanoutCalls.writes,
     ],
     readUnits: [

@@ -230,7 +230,11 @@ const routeDocs: Readonly<Record<string, RouteDoc>> = {
     security: 'adminBearer',
     path: stockPath,
     query: transactionsQuery,
-    ok: { status: 200, description: 'Movements, newest first, with a `cursor` for the next page.' },
+    ok: {
+      status: 200,
+      description:
+        'Movements, oldest first (in the order applied), with a `cursor` for the next page; `catching_up` names the first version the ledger does not hold yet when it is still behind the stock after 5 s.',
+    },
     errors: [400, 404],
   },
   'POST /webhooks/erp': webhook('Receive an ERP event', 'ErpEnvelope', erpEnvelope, 'erpApiKey'),

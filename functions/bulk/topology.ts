@@ -47,7 +47,7 @@ const functions = {
       // ERP and shop stock counts through the shared stock path (kernel/stock): the level's one
       // UpdateItem, a read after a refused one (and a dry run's), the transaction's PutItem; Query:
       // the stock reads module the bundle takes (a level's transactions).
-      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      inventory: ['GetItem', 'Query', 'UpdateItem'],
       // ERP orders and customers through the ERP's own read-decide-write (kernel/erp).
       erp: ['GetItem', 'PutItem'],
     },

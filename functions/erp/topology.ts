@@ -38,7 +38,7 @@ const functions = {
     reservedConcurrency: 10,
     tables: {
       erp: ['GetItem', 'PutItem'],
-      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      inventory: ['GetItem', 'Query', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
       // The sync-log module that builds the carried sync event also holds its writers (kernel/sync-log).
       syncLog: ['PutItem'],

@@ -30,7 +30,7 @@ const functions = {
     // Public: a flood of unsigned requests takes at most these, never the consumers' concurrency.
     reservedConcurrency: 10,
     tables: {
-      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      inventory: ['GetItem', 'Query', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     },
     integrations: ['inventory'],
@@ -41,7 +41,7 @@ const functions = {
     entry: 'functions/inventory/fanout/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { records: ['GetItem'], inventory: ['GetItem', 'PutItem'], control: ['GetItem'] },
+    tables: { records: ['GetItem'], inventory: ['PutItem'], control: ['GetItem'] },
     queues: { outbound: 'send' },
   },
   inventoryAdmin: {

@@ -52,7 +52,7 @@ const functions = {
       idempotency: ['GetItem', 'UpdateItem'],
       // The ERP's id-only fetch applies what it fetched (functions/erp/actions.ts): the entity, or the stock count.
       erp: ['GetItem', 'PutItem'],
-      inventory: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      inventory: ['GetItem', 'Query', 'UpdateItem'],
       // The directory push (functions/users/actions.ts): the user or group, its members, their directory links, the link write-back.
       users: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
       // The health counters, added to as each attempt is logged (kernel/sync-log/sync-counters.ts).

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INVENTORY_SECRET, admin, eventually, postSignedWebhook } from '../helpers/http-client.js';
 import { MAX_STOCK_QUANTITY } from '../../functions/kernel/stock/adjustment.js';
@@ -491,6 +491,74 @@ describe('Crash recovery', () => {
     expect(redelivered.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 7 });
     expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 12, version: 3 });
     expect((await allTransactions(sku)).items).toHaveLength(3);
+  });
+
+  it("answers a redelivery after the first copy's lease ran out with the result it produced, and applies it once", async () => {
+    // Prepare: a delivery applied and answered (its claim stays in progress: the ledger records it), its lease
+    // over as it is a few seconds later, and the stock moved on since.
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    const receipt = { sku, type: 'receipt', quantity: 6 };
+    expect((await adjust(receipt, id)).body.new_quantity).toBe(6);
+    await stack.dynamodb.send(
+      new UpdateCommand({
+        TableName: stack.resources.tables.idempotency?.physicalName,
+        Key: { pk: `IDEMPOTENCY#inventory-webhook#erp#${id}` },
+        UpdateExpression: 'SET lease_expires_at = :over',
+        ExpressionAttributeValues: { ':over': Date.now() - 1 },
+      }),
+    );
+    await adjust({ sku, type: 'receipt', quantity: 1 });
+    // Act
+    const late = await adjust(receipt, id);
+    const later = await adjust(receipt, id);
+    // Assess
+    expect(late.body).toEqual({ status: 'synced', sku, warehouse: WAREHOUSE, new_quantity: 6 });
+    // The takeover stored its answer on the claim: the next copy reads it.
+    expect(later.body).toEqual({ status: 'duplicate', sku, warehouse: WAREHOUSE, new_quantity: 6 });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 7, version: 2 });
+    expect((await allTransactions(sku)).items.map((t) => t.quantity_after)).toEqual([6, 7]);
+  });
+
+  it('asks the sender back and applies nothing while the ledger is not written up to the stock version', async () => {
+    // Prepare: a stock level at version 5 whose versions 1 to 4 never reached the ledger (as while the stream
+    // consumer fails), and a copy that died holding the claim: whether it applied cannot be told.
+    const sku = newSku();
+    const id = `msg_${randomUUID()}`;
+    const now = new Date().toISOString();
+    await stack.dynamodb.send(
+      new PutCommand({
+        TableName: stack.resources.tables.inventory?.physicalName,
+        Item: {
+          pk: stockKey(sku, WAREHOUSE),
+          sk: STOCK_SK,
+          sku,
+          warehouse: WAREHOUSE,
+          quantity_on_hand: 50,
+          last_quantity_before: 40,
+          version: 5,
+          created_at: now,
+          updated_at: now,
+          last_adjustment_type: 'receipt',
+          last_adjustment_source: 'erp',
+          last_delivery_id: `planted-${randomUUID()}`,
+        } satisfies StockItem,
+      }),
+    );
+    await leaveCrashedClaim(id);
+    // Act
+    const redelivered = await adjust({ sku, type: 'shipment', quantity: 3 }, id);
+    const ledger = await admin<{ items: Transaction[]; catching_up?: unknown }>(
+      stack.url,
+      'GET',
+      `/admin/inventory/${sku}/${WAREHOUSE}/transactions`,
+    );
+    // Assess
+    expect(redelivered.status).toBe(409);
+    expect(redelivered.body).toMatchObject({ retry_after_seconds: 2 });
+    expect((await stockOf(sku)).body).toMatchObject({ quantity_on_hand: 50, version: 5 });
+    expect(ledger.status).toBe(200);
+    expect(ledger.body).toEqual({ items: [], catching_up: { missing_version: 1, stock_version: 5 } });
   });
 });
 

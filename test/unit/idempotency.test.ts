@@ -274,3 +274,132 @@ describe('Function: runOnce()', () => {
     expect(result).toEqual({ value: 'stored', duplicate: true });
   });
 });
+
+describe('Function: runOnce() with an effect that records itself (outcomeOf)', () => {
+  const done = (value: unknown) => ({ kind: 'done' as const, value });
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+    process.env.IDEMPOTENCY_TABLE = 'idempotency-test';
+    send.mockReset();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    delete process.env.IDEMPOTENCY_TABLE;
+  });
+
+  it('claims, runs the effect and stores nothing more: one write per delivery', async () => {
+    // Prepare
+    script({});
+    const outcomeOf = vi.fn();
+    // Act
+    const result = await runOnce({ ...OPTIONS, outcomeOf }, 'msg_1', async () => 'applied');
+    // Assess
+    expect(result).toEqual({ value: 'applied', duplicate: false });
+    expect(namesSent()).toEqual(['PutCommand']);
+    expect(outcomeOf).not.toHaveBeenCalled();
+  });
+
+  it('answers the outcome the effect recorded, flagged duplicate, while the first copy still holds the claim', async () => {
+    // Prepare
+    script({ PutCommand: [() => Promise.reject(conditionFailed(aClaim()))] });
+    const outcomeOf = vi.fn(async () => done({ new_quantity: 7 }));
+    const effect = vi.fn(async () => ({ new_quantity: 99 }));
+    // Act
+    const result = await runOnce({ ...OPTIONS, outcomeOf }, 'msg_1', effect);
+    // Assess
+    expect(result).toEqual({ value: { new_quantity: 7 }, duplicate: true });
+    expect(effect).not.toHaveBeenCalled();
+    expect(outcomeOf).toHaveBeenCalledWith({ takeover: false, firstClaimedAt: new Date(NOW - 1000).toISOString() });
+    // Stored on the claim under the holder's token, so the next copy reads it without searching.
+    expect(namesSent()).toEqual(['PutCommand', 'UpdateCommand']);
+    expect(commandsSent()[1]?.input).toMatchObject({
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeValues: expect.objectContaining({ ':token': 'other-token', ':response': { new_quantity: 7 } }),
+    });
+  });
+
+  it('asks from when the first copy of a chain of takeovers claimed the id', async () => {
+    // Prepare
+    script({
+      PutCommand: [() => Promise.reject(conditionFailed(aClaim({ first_claimed_at: '2026-11-24T11:58:00.000Z' })))],
+    });
+    const outcomeOf = vi.fn(async () => done('x'));
+    // Act
+    await runOnce({ ...OPTIONS, outcomeOf }, 'msg_1', async () => 'y');
+    // Assess
+    expect(outcomeOf).toHaveBeenCalledWith({ takeover: false, firstClaimedAt: '2026-11-24T11:58:00.000Z' });
+  });
+
+  it('keeps polling while the outcome is unknown or not done, then says when to come back', async () => {
+    // Prepare
+    send.mockImplementation(async (command: Command) => {
+      if (command.constructor.name === 'PutCommand') throw conditionFailed(aClaim());
+      return { Item: aClaim() };
+    });
+    const outcomeOf = vi.fn(async () => ({ kind: 'unknown' as const }));
+    const effect = vi.fn(async () => 'second');
+    // Act
+    const pending = runOnce({ ...OPTIONS, outcomeOf }, 'msg_1', effect);
+    const assessed = expect(pending).rejects.toBeInstanceOf(DeliveryInProgressError);
+    await vi.advanceTimersByTimeAsync(3_200);
+    // Assess
+    await assessed;
+    expect(effect).not.toHaveBeenCalled();
+    expect(outcomeOf.mock.calls.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('takes over once the lease ran out, keeps the first claim time on the claim, and stores the result', async () => {
+    // Prepare
+    const earlier = aClaim({ claimed_at: '2026-11-24T11:59:30.000Z', lease_expires_at: NOW - 18_000 });
+    script({ PutCommand: [() => ({ Attributes: earlier })] });
+    const outcomeOf = vi.fn();
+    const effect = vi.fn(async () => 'recovered');
+    // Act
+    const result = await runOnce({ ...OPTIONS, outcomeOf }, 'msg_1', effect);
+    // Assess
+    expect(result).toEqual({ value: 'recovered', duplicate: false });
+    expect(effect).toHaveBeenCalledWith({ takeover: true, firstClaimedAt: '2026-11-24T11:59:30.000Z' });
+    expect(namesSent()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(commandsSent()[1]?.input).toMatchObject({
+      UpdateExpression: 'SET first_claimed_at = :first',
+      ExpressionAttributeValues: expect.objectContaining({ ':first': '2026-11-24T11:59:30.000Z' }),
+    });
+    expect(commandsSent()[2]?.input).toMatchObject({
+      ExpressionAttributeValues: expect.objectContaining({ ':completed': 'completed', ':response': 'recovered' }),
+    });
+  });
+
+  it('ends the lease instead of deleting the claim when the effect throws, so the next copy checks first', async () => {
+    // Prepare
+    script({});
+    const failure = new Error('store down');
+    // Act
+    const outcome = runOnce({ ...OPTIONS, outcomeOf: vi.fn() }, 'msg_1', async () => {
+      throw failure;
+    });
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(namesSent()).toEqual(['PutCommand', 'UpdateCommand']);
+    expect(commandsSent()[1]?.input).toMatchObject({
+      UpdateExpression: 'SET lease_expires_at = :now',
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeValues: { ':now': NOW, ':token': expect.any(String) },
+    });
+  });
+
+  it('never takes over a claim made for another payload, whatever its lease', async () => {
+    // Prepare
+    script({});
+    // Act
+    await runOnce({ ...OPTIONS, outcomeOf: vi.fn() }, 'msg_1', async () => 'ok', 'fp-1');
+    // Assess
+    expect(commandsSent()[0]?.input).toMatchObject({
+      ConditionExpression:
+        'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs AND (attribute_not_exists(fingerprint) OR fingerprint = :fp))',
+      ExpressionAttributeValues: expect.objectContaining({ ':fp': 'fp-1' }),
+    });
+  });
+});

@@ -1,8 +1,7 @@
 import type { FieldChange, Outcome } from '../domain/job.js';
 import { getStock } from '../../kernel/stock/stock-reads.js';
 import { applyStockChange } from '../../kernel/stock/stock-updates.js';
-import { type StockItem, transactionOf } from '../../kernel/stock/stock.js';
-import { putTransaction } from '../../kernel/stock/transaction-writes.js';
+import type { StockItem } from '../../kernel/stock/stock.js';
 import type { LocalApply, RecordOutcome } from './local.js';
 import { stockRecordOf } from './stock-records.js';
 
@@ -82,11 +81,10 @@ const applyToStock = async (job: LocalApply, record: Record<string, unknown>): P
   const result = await applyStockChange(adjustment, deliveryIdOf(job, recordId), new Date().toISOString(), extras);
   switch (result.kind) {
     case 'applied':
-      await putTransaction(transactionOf(result.stock));
+      // Its transaction is written by the inventory stream consumer, from the update's new image.
       return { outcome: appliedOutcome(result.stock), recordId };
     case 'already-applied':
-      // This page's crashed attempt applied it: its first outcome, and its transaction made sure of.
-      await putTransaction(transactionOf(result.stock));
+      // This page's crashed attempt applied it: its first outcome (the stream consumer wrote its transaction).
       return { outcome: appliedOutcome(result.stock), recordId };
     case 'erp-duplicate':
       return { outcome: 'unchanged', recordId };

@@ -1,8 +1,6 @@
 import { countForIntegration } from '../../kernel/integration-metric.js';
 import { logger } from '../../kernel/observability.js';
 import { applyStockChange } from '../../kernel/stock/stock-updates.js';
-import { transactionOf } from '../../kernel/stock/stock.js';
-import { putTransaction } from '../../kernel/stock/transaction-writes.js';
 import { applyStoredErpChange } from '../../kernel/erp/apply-stored.js';
 import { erpFingerprint } from '../../kernel/erp/erp-decision.js';
 import { type ErpEventType, type ErpPayloads, changeTimeOf } from '../../kernel/erp/erp-events.js';
@@ -94,14 +92,12 @@ const applyInventory = async (
   );
   switch (outcome.kind) {
     case 'applied':
-      await putTransaction(transactionOf(outcome.stock));
+      // Its transaction is written by the inventory stream consumer, from the update's new image.
       countForIntegration('Inbound_synced', 'erp');
       return answer('processed', 'inventory', sku);
     case 'already-applied':
       // The item names this delivery as its last: unkeyed, that is the same payload again (a duplicate);
-      // keyed, our own update retried by the SDK. Either way its transaction is made sure of (the stream
-      // consumer would write a missing one too; writing it here makes it visible at once).
-      await putTransaction(transactionOf(outcome.stock));
+      // keyed, our own update retried by the SDK. Either way the stream consumer writes its transaction.
       return answer(deliveryId === undefined ? 'duplicate' : 'processed', 'inventory', sku);
     case 'erp-duplicate':
       return answer('duplicate', 'inventory', sku);

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { opaqueCursor, pageLimit } from '../../kernel/http/paging.js';
 import { HttpError, json } from '../../kernel/http/responses.js';
 import type { StockTransaction } from '../../kernel/stock/stock.js';
-import { getStock, listTransactions } from '../../kernel/stock/stock-reads.js';
+import { type TransactionPage, getStock, listTransactions } from '../../kernel/stock/stock-reads.js';
 import { parseOr400 } from '../../kernel/http/parse-or-400.js';
 import * as z from '../../kernel/validation.js';
 
@@ -13,9 +13,19 @@ import * as z from '../../kernel/validation.js';
  * Transactions page with an opaque `cursor`: the answer carries one while
  * more remain, and `?cursor=` continues from it. Without `limit` a page
  * holds up to {@link DEFAULT_LIMIT} transactions.
+ *
+ * The inventory stream consumer writes each transaction shortly after its
+ * stock update (typically well under a second). So that a page read right
+ * after an adjustment still shows it, and never skips a version, the page
+ * is read against the stock item's version read first: while a version up
+ * to it is missing, the read waits up to {@link LEDGER_WAIT_MS}. Past that
+ * (the consumer is failing or far behind), the page stops before the gap
+ * and says so in `catching_up`, with a cursor to continue from.
  */
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 1000;
+const LEDGER_WAIT_MS = 5_000;
+const LEDGER_POLL_MS = 100;
 
 const code = z
   .string()
@@ -36,6 +46,23 @@ const versionCursor = opaqueCursor('v', (v): v is number => typeof v === 'number
 const publicTransaction = ({ pk: _pk, sk: _sk, ...rest }: StockTransaction): Omit<StockTransaction, 'pk' | 'sk'> =>
   rest;
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A page of transactions complete up to the stock's version, waiting briefly for the stream consumer (see above). */
+const completeTransactionPage = async (
+  sku: string,
+  warehouse: string,
+  options: { readonly limit: number; readonly afterVersion?: number },
+): Promise<TransactionPage & { readonly stockVersion: number }> => {
+  const stockVersion = (await getStock(sku, warehouse))?.version ?? 0;
+  const waitUntil = Date.now() + LEDGER_WAIT_MS;
+  for (;;) {
+    const page = await listTransactions(sku, warehouse, { ...options, throughVersion: stockVersion });
+    if (page.behind === undefined || Date.now() >= waitUntil) return { ...page, stockVersion };
+    await sleep(LEDGER_POLL_MS);
+  }
+};
+
 const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
   'GET /admin/inventory/{sku}/{warehouse}': async (event) => {
     const { sku, warehouse } = parseOr400(stockPath, event.pathParameters, 'path');
@@ -55,13 +82,16 @@ const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatew
     const { sku, warehouse } = parseOr400(stockPath, event.pathParameters, 'path');
     const { limit, cursor } = parseOr400(transactionsQuery, event.queryStringParameters ?? {}, 'query');
     const afterVersion = cursor === undefined ? undefined : versionCursor.decode(cursor);
-    const page = await listTransactions(sku, warehouse, {
+    const page = await completeTransactionPage(sku, warehouse, {
       limit,
       ...(afterVersion === undefined ? {} : { afterVersion }),
     });
     return json(200, {
       items: page.items.map(publicTransaction),
       ...(page.nextAfterVersion === undefined ? {} : { cursor: versionCursor.encode(page.nextAfterVersion) }),
+      ...(page.behind === undefined
+        ? {}
+        : { catching_up: { missing_version: page.behind.missingVersion, stock_version: page.stockVersion } }),
     });
   },
 };

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { findProduct } from '../store/products.js';
 import { transactionOf } from '../../kernel/stock/stock.js';
-import { ensureTransaction } from '../../kernel/stock/transaction-writes.js';
+import { putTransaction } from '../../kernel/stock/transaction-writes.js';
 import { logger } from '../../kernel/observability.js';
 import { enqueueOutbound } from '../../kernel/outbound/outbound-queue.js';
 import { readSettings } from '../../kernel/settings/read-settings.js';
@@ -79,25 +79,19 @@ const fanOutStockChange = async (
 };
 
 /**
- * The backstop for a webhook that died between its stock update and its
- * transaction write: every new stock version gets its transaction, built
- * from the new image (the values the atomic update wrote). Nearly always
- * the webhook wrote it already, and this is one read.
+ * Every new stock version's transaction, its ledger entry, built from the
+ * new image: the before and after the atomic update itself wrote. This is
+ * the one place the ledger is written (the webhook, the ERP and bulk loads
+ * only update the stock item), so an adjustment costs one write here and
+ * two before its answer. Keyed by the version, a redelivered record writes
+ * the same item again; a put costs no more than the read that would check.
  *
  * @example
- * await recordMissingTransaction(streamRecord);
+ * await recordTransaction(streamRecord);
  */
-const recordMissingTransaction = async (record: DynamoDBRecord): Promise<void> => {
+const recordTransaction = async (record: DynamoDBRecord): Promise<void> => {
   const stock = newStockVersionOf(record);
-  if (!stock) return;
-  if (await ensureTransaction(transactionOf(stock))) {
-    logger.warn('transaction written from the stream: the webhook that applied it did not write it', {
-      sku: stock.sku,
-      warehouse: stock.warehouse,
-      version: stock.version,
-      delivery_id: stock.last_delivery_id,
-    });
-  }
+  if (stock) await putTransaction(transactionOf(stock));
 };
 
-export { fanOutStockChange, recordMissingTransaction };
+export { fanOutStockChange, recordTransaction };

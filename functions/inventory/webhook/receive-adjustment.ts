@@ -1,20 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
 import { runOnce } from '../../kernel/idempotency/idempotency.js';
-import { type AdjustmentResult, applyAdjustment, deliveryClaimId } from '../../kernel/stock/apply-adjustment.js';
+import {
+  type AdjustmentResult,
+  applyAdjustment,
+  deliveryClaimId,
+  outcomeOfDelivery,
+} from '../../kernel/stock/apply-adjustment.js';
 import type { InventoryAdjustment } from '../../kernel/stock/adjustment.js';
 
 /**
  * The domain half of `POST /webhooks/inventory`: a verified, parsed
  * adjustment is applied once per webhook-id.
  *
- * A redelivery of an id already applied answers 200 with the stored result
- * and `status: "duplicate"` (its `new_quantity` is the quantity that
+ * A redelivery of an id already applied answers 200 with that adjustment's
+ * result and `status: "duplicate"` (its `new_quantity` is the quantity that
  * adjustment produced, not today's), so the sender stops retrying and a
- * reader sees nothing was applied twice. A copy arriving while the first is
- * still running waits for it briefly, then answers 409 with Retry-After.
- * A refused adjustment (negative result) stores nothing, so a redelivery is
- * judged again on the stock as it is then.
+ * reader sees nothing was applied twice. The result is read from the stock
+ * item and the ledger (`outcomeOfDelivery`), not stored on the claim: that
+ * saves a write per adjustment. After the first copy's lease has run out
+ * (its time left plus 2 s), a redelivery takes the claim over, finds the
+ * result the same way and answers it as `synced`, as for a copy that
+ * crashed; later copies then read it from the claim as `duplicate`. A copy
+ * arriving while the first is still running, or while the ledger is not yet
+ * written far enough to tell, waits briefly, then answers 409 with
+ * Retry-After. A refused adjustment (negative result) stores nothing, so a
+ * redelivery is judged again on the stock as it is then.
  */
 export interface InventoryWebhookAnswer extends Omit<AdjustmentResult, 'status'> {
   readonly status: 'synced' | 'duplicate';
@@ -49,7 +60,12 @@ const receiveInventoryAdjustment = async (
   // The same id with other bytes is a sender bug: refused (422), never answered as a duplicate.
   const fingerprint = request ? createHash('sha256').update(request.rawBody).digest('base64url') : undefined;
   const { value, duplicate } = await runOnce(
-    { scope: SCOPE, leaseSeconds: leaseSecondsFor(remainingMs) },
+    {
+      scope: SCOPE,
+      leaseSeconds: leaseSecondsFor(remainingMs),
+      // The stock item and the ledger record each delivery's result: no completion write per adjustment.
+      outcomeOf: (claim) => outcomeOfDelivery(payload, deliveryId, claim.firstClaimedAt),
+    },
     deliveryClaimId(payload, deliveryId),
     (claim) => applyAdjustment(payload, deliveryId, claim),
     fingerprint,

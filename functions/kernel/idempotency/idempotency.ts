@@ -31,6 +31,25 @@ import { DeliveryIdReusedError, DeliveryInProgressError } from './delivery-error
  * The lease must be at least the function's timeout: a copy that is still
  * running must never be taken over. The same table holds the dispatcher's
  * delivered versions (`DELIVERED#...`); claims live under `IDEMPOTENCY#...`.
+ *
+ * **An effect that records itself** ({@link IdempotencyOptions.outcomeOf}):
+ * when the effect's own writes show whether it ran and what it answered
+ * (an inventory adjustment: the stock item names its last delivery, and the
+ * ledger, written from the stock update, holds every delivery's result),
+ * storing the result on the claim is a write that says nothing new. Such a
+ * claim is then never completed by the copy that ran the effect; it stays
+ * `in_progress`, and a copy that finds it asks `outcomeOf` instead:
+ *
+ * | state found                                    | what this copy does                                  |
+ * |------------------------------------------------|------------------------------------------------------|
+ * | `in_progress`, lease running, outcome `done`   | answers that result, flagged `duplicate`             |
+ * | `in_progress`, lease running, otherwise        | polls the outcome as it would the claim, then {@link DeliveryInProgressError} |
+ * | `in_progress`, lease over                      | takes over; the effect is told so and checks first   |
+ *
+ * A copy that found the outcome, or took over, completes the claim (a
+ * write on a redelivery only), so later copies read the stored result. A
+ * failed attempt ends its lease instead of deleting the claim: whether the
+ * effect ran is then for the next copy to find out, never to assume.
  */
 const DEFAULT_WAIT_MS = 3_000;
 const DEFAULT_POLL_MS = 100;
@@ -40,12 +59,23 @@ const MAX_ROUNDS = 20;
 
 type ClaimStatus = 'in_progress' | 'completed';
 
+/** What an effect that records itself says about a delivery ({@link IdempotencyOptions.outcomeOf}). */
+export type DeliveryOutcome<T> =
+  /** The effect ran for this delivery and answered `value`. */
+  | { readonly kind: 'done'; readonly value: T }
+  /** It did not run (yet). */
+  | { readonly kind: 'not-done' }
+  /** Its records cannot tell yet (they are written asynchronously): ask again shortly. */
+  | { readonly kind: 'unknown' };
+
 /** The stored claim; `response` is present once completed. */
 interface ClaimItem {
   readonly pk: string;
   readonly status: ClaimStatus;
   readonly token: string;
   readonly claimed_at: string;
+  /** When the earliest copy in a chain of takeovers claimed the id; absent on a first claim (it is `claimed_at`). */
+  readonly first_claimed_at?: string;
   /** Epoch milliseconds after which another copy may take the claim over. */
   readonly lease_expires_at?: number;
   /** Epoch seconds; DynamoDB TTL removes the item some time after it. */
@@ -55,7 +85,7 @@ interface ClaimItem {
   readonly completed_at?: string;
 }
 
-export interface IdempotencyOptions {
+export interface IdempotencyOptions<T = unknown> {
   /** What the ids belong to (`inventory-webhook`); two scopes never see each other's ids. */
   readonly scope: string;
   /** How long a claim protects a running effect; at least the function timeout. */
@@ -65,6 +95,12 @@ export interface IdempotencyOptions {
   /** How long a copy waits for a concurrent copy to finish before giving up with {@link DeliveryInProgressError}. */
   readonly waitMs?: number;
   readonly pollMs?: number;
+  /**
+   * For an effect whose own writes show whether it ran: the claim is not
+   * completed after it (one write fewer per delivery), and a copy that finds
+   * the claim in progress asks this. See "An effect that records itself" above.
+   */
+  readonly outcomeOf?: (claim: ClaimInfo) => Promise<DeliveryOutcome<T>>;
 }
 
 /** What the effect is told about its claim. */
@@ -116,6 +152,8 @@ const readClaim = async (pk: string): Promise<ClaimItem | undefined> => {
 const isLive = (item: ClaimItem | undefined, nowMs: number): item is ClaimItem =>
   item !== undefined && item.expires_at * 1000 > nowMs;
 
+const firstClaimOf = (item: ClaimItem): string => item.first_claimed_at ?? item.claimed_at;
+
 const leaseRunning = (item: ClaimItem, nowMs: number): boolean =>
   item.status === 'in_progress' && (item.lease_expires_at ?? 0) > nowMs;
 
@@ -128,11 +166,7 @@ type ClaimAttempt =
  * live one is in progress with its lease over. `ReturnValues: ALL_OLD` says
  * whether we replaced a crashed copy's claim (a takeover).
  */
-const tryClaim = async (
-  pk: string,
-  options: Required<IdempotencyOptions>,
-  fingerprint: string | undefined,
-): Promise<ClaimAttempt> => {
+const tryClaim = async (pk: string, options: Settings, fingerprint: string | undefined): Promise<ClaimAttempt> => {
   const nowMs = Date.now();
   const token = randomUUID();
   const claimedAt = new Date(nowMs).toISOString();
@@ -151,18 +185,39 @@ const tryClaim = async (
       new PutCommand({
         TableName: tableName('idempotency'),
         Item: item,
-        ConditionExpression:
-          'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
+        // A copy with another payload never takes over (it is refused as reused), whatever the lease.
+        ConditionExpression: `attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs${
+          fingerprint === undefined ? '' : ' AND (attribute_not_exists(fingerprint) OR fingerprint = :fp)'
+        })`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':nowS': Math.floor(nowMs / 1000), ':nowMs': nowMs, ':inProgress': 'in_progress' },
+        ExpressionAttributeValues: {
+          ':nowS': Math.floor(nowMs / 1000),
+          ':nowMs': nowMs,
+          ':inProgress': 'in_progress',
+          ...(fingerprint === undefined ? {} : { ':fp': fingerprint }),
+        },
         ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     const previous = out.Attributes as ClaimItem | undefined;
     // A crashed copy's claim, even one past its TTL, may have done part of the work.
-    const takeover = previous?.status === 'in_progress';
-    return { kind: 'claimed', token, info: { takeover, firstClaimedAt: takeover ? previous.claimed_at : claimedAt } };
+    if (previous?.status !== 'in_progress')
+      return { kind: 'claimed', token, info: { takeover: false, firstClaimedAt: claimedAt } };
+    const firstClaimedAt = firstClaimOf(previous);
+    if (options.outcomeOf === undefined) return { kind: 'claimed', token, info: { takeover: true, firstClaimedAt } };
+    // Kept on the claim, so that whoever looks for this delivery's effect later looks back far enough.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('idempotency'),
+        Key: { pk },
+        UpdateExpression: 'SET first_claimed_at = :first',
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':first': firstClaimedAt, ':token': token },
+      }),
+    );
+    return { kind: 'claimed', token, info: { takeover: true, firstClaimedAt } };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return { kind: 'taken', existing: itemOfFailure<ClaimItem>(error) ?? (await readClaim(pk)) };
@@ -196,16 +251,31 @@ const complete = async (pk: string, token: string, response: unknown, retentionS
   }
 };
 
-const release = async (pk: string, token: string): Promise<void> => {
+/**
+ * Lets a retry run the effect: deletes the claim, or, for an effect that
+ * records itself, ends its lease, so the next copy takes over and checks
+ * whether the effect ran (a failed call may have committed before failing).
+ */
+const release = async (pk: string, token: string, keepRecord: boolean): Promise<void> => {
+  const condition = {
+    Key: { pk },
+    ConditionExpression: '#token = :token',
+    ExpressionAttributeNames: { '#token': 'token' },
+  };
   try {
     await dynamo().send(
-      new DeleteCommand({
-        TableName: tableName('idempotency'),
-        Key: { pk },
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#token': 'token' },
-        ExpressionAttributeValues: { ':token': token },
-      }),
+      keepRecord
+        ? new UpdateCommand({
+            TableName: tableName('idempotency'),
+            ...condition,
+            UpdateExpression: 'SET lease_expires_at = :now',
+            ExpressionAttributeValues: { ':token': token, ':now': Date.now() },
+          })
+        : new DeleteCommand({
+            TableName: tableName('idempotency'),
+            ...condition,
+            ExpressionAttributeValues: { ':token': token },
+          }),
     );
   } catch (error) {
     if (isConditionFailure(error)) return;
@@ -237,17 +307,18 @@ const checkFingerprint = (existing: ClaimItem, fingerprint: string | undefined):
  * );
  */
 const runOnce = async <T>(
-  options: IdempotencyOptions,
+  options: IdempotencyOptions<T>,
   id: string,
   effect: (claim: ClaimInfo) => Promise<T>,
   fingerprint?: string,
 ): Promise<IdempotentResult<T>> => {
-  const settings: Required<IdempotencyOptions> = {
+  const settings: Settings<T> = {
     retentionSeconds: DEFAULT_RETENTION_SECONDS,
     waitMs: DEFAULT_WAIT_MS,
     pollMs: DEFAULT_POLL_MS,
     ...options,
   };
+  const recordsItself = settings.outcomeOf !== undefined;
   const pk = claimKey(settings.scope, id);
   const waitUntil = Date.now() + settings.waitMs;
 
@@ -258,10 +329,14 @@ const runOnce = async <T>(
       try {
         value = await effect(attempt.info);
       } catch (error) {
-        if (!(error instanceof EffectCommittedError)) await release(pk, attempt.token);
+        if (!(error instanceof EffectCommittedError)) await release(pk, attempt.token, recordsItself);
         throw error;
       }
-      await complete(pk, attempt.token, value, settings.retentionSeconds);
+      // An effect that records itself needs no stored result, except after a takeover: later copies then read it
+      // here instead of searching the effect's records as far back as the first claim.
+      if (!recordsItself || attempt.info.takeover) {
+        await complete(pk, attempt.token, value, settings.retentionSeconds);
+      }
       return { value, duplicate: false };
     }
 
@@ -273,6 +348,13 @@ const runOnce = async <T>(
       checkFingerprint(existing, fingerprint);
       if (existing.status === 'completed') return { value: existing.response as T, duplicate: true };
       if (!leaseRunning(existing, nowMs)) break; // the holder crashed: take over
+      if (settings.outcomeOf) {
+        const outcome = await settings.outcomeOf({ takeover: false, firstClaimedAt: firstClaimOf(existing) });
+        if (outcome.kind === 'done') {
+          await complete(pk, existing.token, outcome.value, settings.retentionSeconds);
+          return { value: outcome.value, duplicate: true };
+        }
+      }
       if (nowMs >= waitUntil) {
         const leftMs = (existing.lease_expires_at ?? nowMs) - nowMs;
         throw new DeliveryInProgressError(Math.min(settings.leaseSeconds, Math.max(1, Math.ceil(leftMs / 1000))));
@@ -283,5 +365,8 @@ const runOnce = async <T>(
   }
   throw new DeliveryInProgressError(1);
 };
+
+type Settings<T = unknown> = Required<Omit<IdempotencyOptions<T>, 'outcomeOf'>> &
+  Pick<IdempotencyOptions<T>, 'outcomeOf'>;
 
 export { runOnce, EffectCommittedError };

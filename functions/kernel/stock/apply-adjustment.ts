@@ -1,21 +1,26 @@
 import { HttpError } from '../http/responses.js';
-import { type ClaimInfo, EffectCommittedError } from '../idempotency/idempotency.js';
+import { DeliveryInProgressError } from '../idempotency/delivery-errors.js';
+import type { ClaimInfo, DeliveryOutcome } from '../idempotency/idempotency.js';
 import { countForIntegration } from '../integration-metric.js';
 import { logger } from '../observability.js';
 import { type InventoryAdjustment, MAX_STOCK_QUANTITY, quantityAfter } from './adjustment.js';
-import { type StockItem, transactionOf } from './stock.js';
-import { findTransactionByDelivery } from './stock-reads.js';
+import { findTransactionByDelivery, getStock } from './stock-reads.js';
 import { applyStockChange } from './stock-updates.js';
-import { putTransaction } from './transaction-writes.js';
 
 /**
- * Applies one verified adjustment: the atomic stock update, then the
- * transaction item that records it. Runs under the delivery's idempotency
- * claim (see `../idempotency.ts`), which keeps a redelivered webhook from
- * applying twice; this module handles what the claim cannot see, a crash
- * between the two writes. The inventory stream consumer is the backstop
- * for that crash: it writes any transaction missing for a stock version
- * (`ensureTransaction`), so a takeover finds it even after later updates.
+ * Applies one verified adjustment with ONE write, the atomic stock update,
+ * under the delivery's idempotency claim (see `../idempotency.ts`), which
+ * keeps a redelivered webhook from applying twice.
+ *
+ * The adjustment's transaction (its ledger entry) is not written here: the
+ * inventory stream consumer writes it from the stock item's new image, the
+ * before and after the atomic update itself wrote (`transactionOf`). And the
+ * claim is not completed either: the stock item and the ledger already say
+ * whether a delivery was applied and what it answered, so a copy that finds
+ * the claim still in progress asks {@link outcomeOfDelivery} instead
+ * (`runOnce`'s `outcomeOf`). An adjustment costs the claim, the update and
+ * the ledger entry: three writes where it used to take four, two of them
+ * before the answer where it used to take four.
  */
 
 /** The webhook's answer: the quantity this adjustment produced. */
@@ -26,8 +31,17 @@ export interface AdjustmentResult {
   readonly new_quantity: number;
 }
 
-/** How far back (before the first claim) a crashed attempt's transaction may be dated: clocks of two Lambdas differ. */
+/**
+ * How far before the first claim an attempt's update may be dated: the
+ * update is dated by the clock of the Lambda that made it, taken before it
+ * is sent, and clocks of two Lambdas differ.
+ */
 const CLOCK_ALLOWANCE_MS = 60_000;
+/** How long a takeover waits for the stream consumer to write the ledger up to the stock's version. */
+const LEDGER_WAIT_MS = 3_000;
+const LEDGER_POLL_MS = 100;
+/** When a takeover could not tell (the ledger still behind), the sender is asked back after this. */
+const LEDGER_RETRY_SECONDS = 2;
 
 const resultOf = (sku: string, warehouse: string, quantity: number): AdjustmentResult => ({
   status: 'synced',
@@ -36,36 +50,77 @@ const resultOf = (sku: string, warehouse: string, quantity: number): AdjustmentR
   new_quantity: quantity,
 });
 
-/** After the stock moved, the transaction must be written; failing that, the claim is kept for a takeover to finish. */
-const recordTransaction = async (stock: StockItem): Promise<void> => {
-  try {
-    await putTransaction(transactionOf(stock));
-  } catch (error) {
-    throw new EffectCommittedError('stock updated but its transaction could not be written', { cause: error });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether this delivery's adjustment was applied, and the quantity it
+ * produced: the stock item says so while it is still the last update;
+ * otherwise the ledger does, among the versions written since the first
+ * claim. While the stream consumer has not written every one of those
+ * versions, absence proves nothing and the answer is `unknown`.
+ *
+ * @example
+ * await outcomeOfDelivery(adjustment, 'msg_1', claim.firstClaimedAt);
+ * // { kind: 'done', value: { status: 'synced', sku: 'SKU-1', warehouse: 'WH-1', new_quantity: 7 } }
+ */
+const outcomeOfDelivery = async (
+  adjustment: InventoryAdjustment,
+  deliveryId: string,
+  firstClaimedAt: string,
+): Promise<DeliveryOutcome<AdjustmentResult>> => {
+  const stock = await getStock(adjustment.sku, adjustment.warehouse);
+  if (!stock) return { kind: 'not-done' };
+  if (stock.last_delivery_id === deliveryId && stock.last_adjustment_source === adjustment.source) {
+    return { kind: 'done', value: resultOf(stock.sku, stock.warehouse, stock.quantity_on_hand) };
+  }
+  const since = new Date(Date.parse(firstClaimedAt) - CLOCK_ALLOWANCE_MS).toISOString();
+  // Not changed since well before the claim: nothing since, this delivery included, can have applied.
+  if (stock.updated_at < since) return { kind: 'not-done' };
+  const inLedger = await findTransactionByDelivery(adjustment, deliveryId, since, stock.version);
+  switch (inLedger.kind) {
+    case 'found': {
+      const { sku, warehouse, quantity_after } = inLedger.transaction;
+      return { kind: 'done', value: resultOf(sku, warehouse, quantity_after) };
+    }
+    case 'absent':
+      return { kind: 'not-done' };
+    case 'behind':
+      return { kind: 'unknown' };
   }
 };
 
 /**
- * A takeover: an earlier copy claimed this delivery and died. If its stock
- * update happened, finish its work instead of applying again. The stock
- * item says so while it is still the last update; otherwise the
- * transaction written since the first claim does (by that copy, or by the
- * stream consumer when the copy died before writing it).
+ * A takeover: an earlier copy claimed this delivery and its lease ran out
+ * (it crashed, timed out, or answered and its answer was lost). If its
+ * update happened, answer its result instead of applying again; if that
+ * cannot be told yet, ask the sender back rather than guess.
  */
-const recoverCrashedAttempt = async (
+const recoverEarlierAttempt = async (
   adjustment: InventoryAdjustment,
   deliveryId: string,
   claim: ClaimInfo,
 ): Promise<AdjustmentResult | undefined> => {
-  const since = new Date(Date.parse(claim.firstClaimedAt) - CLOCK_ALLOWANCE_MS).toISOString();
-  const written = await findTransactionByDelivery(adjustment, deliveryId, since);
-  if (written) {
-    logger.warn('takeover: the crashed attempt had applied the adjustment; answering its result', {
-      version: written.version,
-    });
-    return resultOf(written.sku, written.warehouse, written.quantity_after);
+  const waitUntil = Date.now() + LEDGER_WAIT_MS;
+  let outcome = await outcomeOfDelivery(adjustment, deliveryId, claim.firstClaimedAt);
+  while (outcome.kind === 'unknown' && Date.now() < waitUntil) {
+    await sleep(LEDGER_POLL_MS);
+    outcome = await outcomeOfDelivery(adjustment, deliveryId, claim.firstClaimedAt);
   }
-  return undefined;
+  switch (outcome.kind) {
+    case 'done':
+      logger.warn('takeover: an earlier copy had applied the adjustment; answering its result', {
+        new_quantity: outcome.value.new_quantity,
+      });
+      return outcome.value;
+    case 'unknown':
+      logger.warn('takeover: the ledger is not written up to the stock version yet; asking the sender back', {
+        sku: adjustment.sku,
+        warehouse: adjustment.warehouse,
+      });
+      throw new DeliveryInProgressError(LEDGER_RETRY_SECONDS);
+    case 'not-done':
+      return undefined;
+  }
 };
 
 /**
@@ -81,7 +136,7 @@ const applyAdjustment = async (
 ): Promise<AdjustmentResult> => {
   const { sku, warehouse } = adjustment;
   if (claim.takeover) {
-    const recovered = await recoverCrashedAttempt(adjustment, deliveryId, claim);
+    const recovered = await recoverEarlierAttempt(adjustment, deliveryId, claim);
     if (recovered) return recovered;
   }
 
@@ -110,13 +165,11 @@ const applyAdjustment = async (
       throw new Error(`unexpected stock outcome ${outcome.kind} for an adjustment`);
     case 'already-applied':
       // Our update went through but its answer did not reach us (or a crashed copy's did not reach it).
-      logger.warn('adjustment was already applied by this delivery; rebuilding its transaction', {
+      logger.warn('adjustment was already applied by this delivery; answering its result', {
         version: outcome.stock.version,
       });
-      await recordTransaction(outcome.stock);
       return resultOf(sku, warehouse, outcome.stock.quantity_on_hand);
     case 'applied':
-      await recordTransaction(outcome.stock);
       logger.info('inventory adjusted', {
         sku,
         warehouse,
@@ -146,4 +199,4 @@ const applyAdjustment = async (
 const deliveryClaimId = (adjustment: Pick<InventoryAdjustment, 'source'>, deliveryId: string): string =>
   `${adjustment.source}#${deliveryId}`;
 
-export { applyAdjustment, deliveryClaimId };
+export { applyAdjustment, deliveryClaimId, outcomeOfDelivery };
