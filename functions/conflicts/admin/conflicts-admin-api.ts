@@ -29,20 +29,25 @@ const MAX_LIMIT = 1000;
 /** Who resolves by hand: the admin API has one shared token, so a request names no person. */
 const RESOLVER = 'admin';
 
-const conflictId = z
-  .string()
-  .check(z.minLength(1), z.maxLength(300), z.regex(/^[A-Za-z0-9._:@+#-]+$/, 'is not a conflict id'));
-const listQuery = z.object({
-  status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending'),
-  limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
-  cursor: z.optional(z.string().check(z.maxLength(1000))),
-});
-const idPath = z.object({ id: conflictId });
-const fieldChoice = z.union([z.enum(['local', 'remote']), z.strictObject({ value: z.unknown() })]);
-const resolveBody = z.union([
-  z.strictObject({ winner: z.enum(['local', 'remote']), record_version: z.optional(z.int()) }),
-  z.strictObject({ fields: z.record(z.string(), fieldChoice), record_version: z.optional(z.int()) }),
-]);
+// Built on the first parse, not at import: a cold start should not pay for
+// schemas its first request may never use (issue 15); z.lazy keeps each one schema.
+const conflictId = () =>
+  z.string().check(z.minLength(1), z.maxLength(300), z.regex(/^[A-Za-z0-9._:@+#-]+$/, 'is not a conflict id'));
+const listQuery = z.lazy(() =>
+  z.object({
+    status: z._default(z.enum(['pending', 'resolved', 'escalated']), 'pending'),
+    limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
+    cursor: z.optional(z.string().check(z.maxLength(1000))),
+  }),
+);
+const idPath = z.lazy(() => z.object({ id: conflictId() }));
+const fieldChoice = () => z.union([z.enum(['local', 'remote']), z.strictObject({ value: z.unknown() })]);
+const resolveBody = z.lazy(() =>
+  z.union([
+    z.strictObject({ winner: z.enum(['local', 'remote']), record_version: z.optional(z.int()) }),
+    z.strictObject({ fields: z.record(z.string(), fieldChoice()), record_version: z.optional(z.int()) }),
+  ]),
+);
 
 /** The cursor is the index position of the last conflict served. */
 const isPosition = (value: unknown): value is Record<string, string> =>

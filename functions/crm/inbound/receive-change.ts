@@ -16,20 +16,23 @@ import * as z from '../../kernel/validation.js';
  */
 const SYSTEM = 'crm';
 
-const crmChangeEvent = z.object({
-  event: z.enum(['created', 'updated', 'deleted']),
-  type: z.string().check(z.minLength(1)),
-  id: z.union([
-    z.string().check(z.minLength(1), z.maxLength(200)),
-    z.pipe(
-      z.int(),
-      z.transform((n: number) => String(n)),
-    ),
-  ]),
-  data: z._default(z.record(z.string(), z.unknown()), {}),
-  /** The CRM's change time, which the inbound rules compare: never more than 5 minutes ahead of now. */
-  timestamp: changeTime(),
-});
+// Built on the first parse, not at import (issue 15); z.lazy keeps it one schema.
+const crmChangeEvent = z.lazy(() =>
+  z.object({
+    event: z.enum(['created', 'updated', 'deleted']),
+    type: z.string().check(z.minLength(1)),
+    id: z.union([
+      z.string().check(z.minLength(1), z.maxLength(200)),
+      z.pipe(
+        z.int(),
+        z.transform((n: number) => String(n)),
+      ),
+    ]),
+    data: z._default(z.record(z.string(), z.unknown()), {}),
+    /** The CRM's change time, which the inbound rules compare: never more than 5 minutes ahead of now. */
+    timestamp: changeTime(),
+  }),
+);
 
 export type CrmChangeEvent = z.output<typeof crmChangeEvent>;
 

@@ -5,6 +5,8 @@ import * as z from '../../kernel/validation.js';
 import { type ParsedErpEvent, applyErpEvent } from '../apply/apply-erp-event.js';
 import { ERP_ENTITIES, ERP_EVENT_TYPES, erpPayloads } from '../../kernel/erp/erp-events.js';
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * `erp.fetchEntity`: the second half of an id-only notification. The
  * dispatcher sends the GET the message describes (base URL and bearer key
@@ -20,12 +22,14 @@ import { ERP_ENTITIES, ERP_EVENT_TYPES, erpPayloads } from '../../kernel/erp/erp
  * nothing, as for a refused webhook payload.
  */
 
-const fetchParams = z.object({
-  eventType: z.enum(ERP_EVENT_TYPES),
-  entity: z.enum(ERP_ENTITIES),
-  entityId: z.string().check(z.minLength(1)),
-  deliveryId: z.optional(z.string()),
-});
+const fetchParams = z.lazy(() =>
+  z.object({
+    eventType: z.enum(ERP_EVENT_TYPES),
+    entity: z.enum(ERP_ENTITIES),
+    entityId: z.string().check(z.minLength(1)),
+    deliveryId: z.optional(z.string()),
+  }),
+);
 
 const firstIssue = (error: z.core.$ZodError): string => {
   const issue = error.issues[0];

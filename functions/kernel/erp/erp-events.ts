@@ -19,41 +19,56 @@ const ERP_ENTITIES = ['salesOrder', 'purchaseOrder', 'invoice', 'inventory', 'sh
 export type ErpEventType = (typeof ERP_EVENT_TYPES)[number];
 export type ErpEntity = (typeof ERP_ENTITIES)[number];
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * Ids become DynamoDB keys, URL path segments and parts of FIFO message
  * groups (128 characters): letters, digits and `. _ : @ + -`, 1 to 64.
  */
-const erpId = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-  .check(
-    z.minLength(1, { error: 'is required', abort: true }),
-    z.maxLength(64, 'must be at most 64 characters'),
-    z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
-  );
+const erpId = z.lazy(() =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .check(
+      z.minLength(1, { error: 'is required', abort: true }),
+      z.maxLength(64, 'must be at most 64 characters'),
+      z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+    ),
+);
 
 const text = (max: number) => z.string().check(z.maxLength(max, `must be at most ${max} characters`));
 
 /** A money amount or a quantity as the ERP sends it: a finite number, at most 10^15 in size. */
-const amount = z
-  .number({ error: 'must be a number' })
-  .check(
-    z.refine((value) => Number.isFinite(value) && Math.abs(value) <= 1e15, 'must be a finite number of at most 10^15'),
-  );
+const amount = z.lazy(() =>
+  z
+    .number({ error: 'must be a number' })
+    .check(
+      z.refine(
+        (value) => Number.isFinite(value) && Math.abs(value) <= 1e15,
+        'must be a finite number of at most 10^15',
+      ),
+    ),
+);
 const nonNegative = amount.check(z.gte(0, 'must be at least 0'));
-const wholeCount = z
-  .int({ error: 'must be a whole number' })
-  .check(z.gte(0, 'must be at least 0'), z.lte(1e12, 'must be at most 10^12'));
+const wholeCount = z.lazy(() =>
+  z
+    .int({ error: 'must be a whole number' })
+    .check(z.gte(0, 'must be at least 0'), z.lte(1e12, 'must be at most 10^12')),
+);
 
 /** ISO 4217 code, upper case. */
-const currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR'));
+const currency = z.lazy(() =>
+  z.string().check(z.regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR')),
+);
 
 /** `2026-12-03` or an ISO 8601 date-time with its offset. */
-const isoDate = z.string().check(
-  z.regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/,
-    'must be an ISO 8601 date (2026-12-03) or date-time with an offset',
+const isoDate = z.lazy(() =>
+  z.string().check(
+    z.regex(
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/,
+      'must be an ISO 8601 date (2026-12-03) or date-time with an offset',
+    ),
+    z.refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
   ),
-  z.refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
 );
 
 /** The change time an ERP payload may carry; orders stale events (see `changeTimeOf`). */
@@ -167,13 +182,15 @@ const listed = (values: readonly string[]) => values.join(', ');
  * entity is fetched from the ERP); it is checked against its entity's
  * schema by {@link parseErpPayload}, so that the 400 names `payload.<path>`.
  */
-const erpEnvelope = z.object({
-  eventType: z.enum(ERP_EVENT_TYPES, { error: `must be one of ${listed(ERP_EVENT_TYPES)}` }),
-  entity: z.enum(ERP_ENTITIES, { error: `must be one of ${listed(ERP_ENTITIES)}` }),
-  entityId: erpId,
-  eventId: z.optional(text(256).check(z.minLength(1, 'must not be empty'))),
-  payload: z.optional(z.unknown()),
-});
+const erpEnvelope = z.lazy(() =>
+  z.object({
+    eventType: z.enum(ERP_EVENT_TYPES, { error: `must be one of ${listed(ERP_EVENT_TYPES)}` }),
+    entity: z.enum(ERP_ENTITIES, { error: `must be one of ${listed(ERP_ENTITIES)}` }),
+    entityId: erpId,
+    eventId: z.optional(text(256).check(z.minLength(1, 'must not be empty'))),
+    payload: z.optional(z.unknown()),
+  }),
+);
 
 export type ErpEnvelope = z.output<typeof erpEnvelope>;
 

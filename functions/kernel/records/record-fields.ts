@@ -14,21 +14,29 @@ import type { RecordData } from './record.js';
  */
 
 /** Numbers typed into an admin form sometimes arrive as strings; the inventory tool reads both. */
-const amount = z.union([z.number().check(z.gte(0)), z.string().check(z.regex(/^\d+(\.\d+)?$/, 'must be a number'))]);
+const amount = () =>
+  z.union([z.number().check(z.gte(0)), z.string().check(z.regex(/^\d+(\.\d+)?$/, 'must be a number'))]);
 
-const productFields: Readonly<Record<string, z.Schema>> = {
+const productFields = (): Readonly<Record<string, z.Schema>> => ({
   name: z.string().check(z.minLength(1)),
-  reorder_point: amount,
-  reorder_quantity: amount,
-};
+  reorder_point: amount(),
+  reorder_quantity: amount(),
+});
 
-/** Each known type's fields: local name -> schema of its value. */
-const fieldsByType: ReadonlyMap<string, Readonly<Record<string, z.Schema>>> = new Map([
+/**
+ * Each known type's fields: local name -> schema of its value. The schemas
+ * are built when a type's record schema is (recordDataSchema), not at
+ * import: building zod schemas is most of our own cold start (issue 15).
+ */
+const fieldsByType: ReadonlyMap<string, () => Readonly<Record<string, z.Schema>>> = new Map([
   ...mappings
     .filter((m) => m.system === 'crm')
     .map(
       (m) =>
-        [m.recordType, Object.fromEntries(m.fields.map((f) => [f.local, fieldTypes[f.type] as z.Schema]))] as const,
+        [
+          m.recordType,
+          () => Object.fromEntries(m.fields.map((f) => [f.local, fieldTypes[f.type] as z.Schema])),
+        ] as const,
     ),
   ['product', productFields],
 ]);
@@ -54,7 +62,7 @@ const schemas = new Map<string, z.Schema<RecordData>>();
 const recordDataSchema = (type: string): z.Schema<RecordData> | undefined => {
   const known = schemas.get(type);
   if (known) return known;
-  const fields = fieldsByType.get(type);
+  const fields = fieldsByType.get(type)?.();
   if (!fields) return undefined;
   const names = Object.keys(fields).sort();
   const schema = z

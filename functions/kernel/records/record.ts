@@ -4,6 +4,8 @@ import * as z from '../validation.js';
 /** The longest record id: what {@link localIdFor} cuts to. */
 const MAX_RECORD_ID_LENGTH = 200;
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * A local business record as stored in the `records` table: an envelope the
  * sync tools own around `data`, the business fields in our own names.
@@ -19,17 +21,21 @@ const MAX_RECORD_ID_LENGTH = 200;
  * stream consumers filter on it so a change is never pushed back to the
  * system it came from.
  */
-const recordId = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(MAX_RECORD_ID_LENGTH),
-    z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
-  );
+const recordId = z.lazy(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(MAX_RECORD_ID_LENGTH),
+      z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+    ),
+);
 
-const recordType = z
-  .string()
-  .check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _'));
+const recordType = z.lazy(() =>
+  z
+    .string()
+    .check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _')),
+);
 
 /**
  * Who can write a record. `resolver` is the conflict resolver writing the

@@ -1,17 +1,21 @@
 import * as z from '../validation.js';
 import { SCHEDULE_NAME_PATTERN, SCHEDULES_ENV, type ScheduleCatalogueEntry } from '../wiring/schedules.js';
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * The schedules the schedule runner may list and run, from the `SCHEDULES`
  * variable the CDK stack (or the offline runtime) sets on it from the
  * topology: Lambda code never imports the topology itself.
  */
-const catalogueSchema = z.array(
-  z.object({
-    name: z.string().check(z.regex(SCHEDULE_NAME_PATTERN)),
-    expression: z.string().check(z.minLength(1)),
-    function: z.string().check(z.minLength(1)),
-  }),
+const catalogueSchema = z.lazy(() =>
+  z.array(
+    z.object({
+      name: z.string().check(z.regex(SCHEDULE_NAME_PATTERN)),
+      expression: z.string().check(z.minLength(1)),
+      function: z.string().check(z.minLength(1)),
+    }),
+  ),
 );
 
 /** The last value parsed, so a warm container parses it once (offline, the variable may change between stacks). */

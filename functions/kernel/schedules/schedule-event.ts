@@ -46,11 +46,14 @@ const scheduleEvent = (input: ScheduleEventInput): ScheduleEvent => ({
   detail: scheduleDetail(input.schedule, input.trigger, input.runId),
 });
 
-const detailSchema = z.object({
-  schedule: z.string().check(z.regex(SCHEDULE_NAME_PATTERN)),
-  trigger: z.enum(['schedule', 'manual']),
-  run_id: z.string().check(z.minLength(1), z.maxLength(128)),
-});
+// Built on the first parse, not at import: every scheduled function imports this (issue 15).
+const detailSchema = z.lazy(() =>
+  z.object({
+    schedule: z.string().check(z.regex(SCHEDULE_NAME_PATTERN)),
+    trigger: z.enum(['schedule', 'manual']),
+    run_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  }),
+);
 
 /**
  * The schedule and run an event names, or undefined when it names none (an

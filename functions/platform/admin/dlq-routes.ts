@@ -37,26 +37,32 @@ type DlqQueue = (typeof DLQ_QUEUES)[number];
 /** At most this many "receives exhausted" letters get their last attempt looked up in the sync log (one Query each). */
 const LAST_ATTEMPT_LOOKUPS = 20;
 
-const integration = z.enum(calledIntegrations as [CalledIntegration, ...CalledIntegration[]]);
-const queue = z.enum(DLQ_QUEUES);
+// Built on the first parse, not at import: a cold start should not pay for
+// schemas its first request may never use (issue 15); z.lazy keeps each one schema.
+const integration = () => z.enum(calledIntegrations as [CalledIntegration, ...CalledIntegration[]]);
+const queue = () => z.enum(DLQ_QUEUES);
 
-const listQuery = z.object({
-  integration: z.optional(integration),
-  queue: z.optional(queue),
-  limit: pageLimit(50, PEEK_CAP),
-});
+const listQuery = z.lazy(() =>
+  z.object({
+    integration: z.optional(integration()),
+    queue: z.optional(queue()),
+    limit: pageLimit(50, PEEK_CAP),
+  }),
+);
 
-const redriveBody = z.strictObject({
-  queue: z._default(queue, 'outbound'),
-  // The first call's cut-off, on the calls that follow it (see redriveDeadLetters).
-  before: z.optional(z.iso.datetime({ offset: true })),
-  integration: z.optional(integration),
-  message_ids: z.optional(
-    z
-      .array(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(512)))
-      .check(z.minLength(1, 'must list at least one id'), z.maxLength(100)),
-  ),
-});
+const redriveBody = z.lazy(() =>
+  z.strictObject({
+    queue: z._default(queue(), 'outbound'),
+    // The first call's cut-off, on the calls that follow it (see redriveDeadLetters).
+    before: z.optional(z.iso.datetime({ offset: true })),
+    integration: z.optional(integration()),
+    message_ids: z.optional(
+      z
+        .array(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(512)))
+        .check(z.minLength(1, 'must list at least one id'), z.maxLength(100)),
+    ),
+  }),
+);
 
 /** The request body, or `{}` when there is none: an empty redrive means "everything". */
 const optionalBody = (event: APIGatewayProxyEventV2): unknown =>

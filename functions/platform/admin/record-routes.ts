@@ -26,23 +26,29 @@ import type { AdminRoutes } from './admin-route.js';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /** A path's record type, known to the store: a typo answers 400 listing the known ones, not an empty 404. */
-const knownType = recordType.check(
-  z.superRefine((type: string, ctx) => {
-    const problem = unknownTypeProblem(type);
-    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: type });
+const knownType = z.lazy(() =>
+  recordType.check(
+    z.superRefine((type: string, ctx) => {
+      const problem = unknownTypeProblem(type);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: type });
+    }),
+  ),
+);
+const required = z.lazy(() => z.string().check(z.minLength(1, 'is required')));
+const typePath = z.lazy(() => z.object({ type: knownType }));
+const recordPath = z.lazy(() => z.object({ type: knownType, id: recordId }));
+const lookupQuery = z.lazy(() => z.strictObject({ source: required, external_id: required }));
+const recordListQuery = z.lazy(() =>
+  z.strictObject({
+    limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
+    next: z.optional(z.string().check(z.minLength(1, 'is required'), z.maxLength(2000))),
   }),
 );
-const required = z.string().check(z.minLength(1, 'is required'));
-const typePath = z.object({ type: knownType });
-const recordPath = z.object({ type: knownType, id: recordId });
-const lookupQuery = z.strictObject({ source: required, external_id: required });
-const recordListQuery = z.strictObject({
-  limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
-  next: z.optional(z.string().check(z.minLength(1, 'is required'), z.maxLength(2000))),
-});
-const eventsQuery = z.object({ record_id: syncLogSubject });
-const recordBody = z.record(z.string(), z.unknown());
+const eventsQuery = z.lazy(() => z.object({ record_id: syncLogSubject }));
+const recordBody = z.lazy(() => z.record(z.string(), z.unknown()));
 
 /** A lookup by external id when either of its parameters is given; a listing otherwise. */
 const isLookup = (query: Record<string, string | undefined>): boolean =>

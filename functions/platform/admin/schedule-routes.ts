@@ -11,6 +11,8 @@ import * as z from '../../kernel/validation.js';
 import { SCHEDULE_NAME_PATTERN } from '../../kernel/wiring/schedules.js';
 import type { AdminRoutes } from './admin-route.js';
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * What an operator needs to see and nudge the scheduled jobs: every
  * schedule with its expression and how its last run went, and a way to run
@@ -19,9 +21,11 @@ import type { AdminRoutes } from './admin-route.js';
  * on this function (`SCHEDULES`); runs are recorded by the jobs themselves
  * (`recordScheduleRuns()`).
  */
-const runPath = z.object({
-  name: z.string().check(z.regex(SCHEDULE_NAME_PATTERN, 'must be 1 to 64 letters, digits, ".", "_" or "-"')),
-});
+const runPath = z.lazy(() =>
+  z.object({
+    name: z.string().check(z.regex(SCHEDULE_NAME_PATTERN, 'must be 1 to 64 letters, digits, ".", "_" or "-"')),
+  }),
+);
 
 const scheduleRoutes: AdminRoutes = {
   'GET /admin/schedules': async () => {

@@ -21,11 +21,15 @@ import type { AdminRoutes } from './admin-route.js';
 const DEFAULT_HISTORY_LIMIT = 100;
 const MAX_HISTORY_LIMIT = 1000;
 
-const historyQuery = z.object({
-  key: z.optional(z.enum(SETTING_KEYS)),
-  limit: pageLimit(DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT),
-  cursor: z.optional(z.string().check(z.maxLength(300))),
-});
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
+const historyQuery = z.lazy(() =>
+  z.object({
+    key: z.optional(z.enum(SETTING_KEYS)),
+    limit: pageLimit(DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT),
+    cursor: z.optional(z.string().check(z.maxLength(300))),
+  }),
+);
 
 /** An audit sort key: `<ISO time>#<version, 10 digits>#<setting>`. */
 const AUDIT_SORT_KEY = /^\d{4}-\d\d-\d\dT[\d:.]+Z#\d{10}#[a-z_]+$/;

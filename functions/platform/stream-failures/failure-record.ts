@@ -1,5 +1,7 @@
 import * as z from '../../kernel/validation.js';
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /**
  * The message Lambda sends to a DynamoDB stream consumer's on-failure
  * destination once a batch's retries are spent (AWS documents it under
@@ -12,34 +14,36 @@ import * as z from '../../kernel/validation.js';
  * const failure = parseStreamFailureRecord(record.body);
  * failure.DDBStreamBatchInfo.startSequenceNumber; // '800000000003126276362'
  */
-const sequenceNumber = z.string().check(z.regex(/^\d{1,40}$/, 'must be a sequence number'));
+const sequenceNumber = z.lazy(() => z.string().check(z.regex(/^\d{1,40}$/, 'must be a sequence number')));
 
-const streamFailureRecord = z.object({
-  requestContext: z.object({
-    requestId: z.optional(z.string()),
-    functionArn: z
-      .string()
-      .check(z.regex(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/, 'must be a function ARN')),
-    condition: z.optional(z.string()),
-    approximateInvokeCount: z.optional(z.number()),
-  }),
-  responseContext: z.optional(
-    z.object({
-      statusCode: z.optional(z.number()),
-      functionError: z.optional(z.nullable(z.string())),
+const streamFailureRecord = z.lazy(() =>
+  z.object({
+    requestContext: z.object({
+      requestId: z.optional(z.string()),
+      functionArn: z
+        .string()
+        .check(z.regex(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/, 'must be a function ARN')),
+      condition: z.optional(z.string()),
+      approximateInvokeCount: z.optional(z.number()),
     }),
-  ),
-  timestamp: z.optional(z.string()),
-  DDBStreamBatchInfo: z.object({
-    shardId: z.string().check(z.minLength(1)),
-    startSequenceNumber: sequenceNumber,
-    endSequenceNumber: sequenceNumber,
-    batchSize: z.optional(z.number()),
-    streamArn: z.string().check(z.minLength(1)),
-    approximateArrivalOfFirstRecord: z.optional(z.string()),
-    approximateArrivalOfLastRecord: z.optional(z.string()),
+    responseContext: z.optional(
+      z.object({
+        statusCode: z.optional(z.number()),
+        functionError: z.optional(z.nullable(z.string())),
+      }),
+    ),
+    timestamp: z.optional(z.string()),
+    DDBStreamBatchInfo: z.object({
+      shardId: z.string().check(z.minLength(1)),
+      startSequenceNumber: sequenceNumber,
+      endSequenceNumber: sequenceNumber,
+      batchSize: z.optional(z.number()),
+      streamArn: z.string().check(z.minLength(1)),
+      approximateArrivalOfFirstRecord: z.optional(z.string()),
+      approximateArrivalOfLastRecord: z.optional(z.string()),
+    }),
   }),
-});
+);
 
 type StreamFailureRecord = z.infer<typeof streamFailureRecord>;
 

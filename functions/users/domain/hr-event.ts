@@ -15,26 +15,30 @@ import type { HrProfile, PersonView } from './field-ownership.js';
  */
 const HR_EVENTS = ['hire', 'update', 'terminate', 'rehire'] as const;
 
-const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(256));
-const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)'));
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
+const text = z.lazy(() => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(256)));
+const isoDate = z.lazy(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')));
 
 const isEffectiveDate = (value: string): boolean =>
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) &&
   !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
 
-const hrEmployee = z.object({
-  employeeId: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(128)),
-  firstName: z.optional(text),
-  lastName: z.optional(text),
-  workEmail: z.optional(z.email('must be an email address')),
-  title: z.optional(text),
-  department: z.optional(text),
-  managerEmployeeId: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(128))),
-  location: z.optional(text),
-  startDate: z.optional(isoDate),
-  terminationDate: z.optional(isoDate),
-  status: z.optional(text),
-});
+const hrEmployee = z.lazy(() =>
+  z.object({
+    employeeId: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(128)),
+    firstName: z.optional(text),
+    lastName: z.optional(text),
+    workEmail: z.optional(z.email('must be an email address')),
+    title: z.optional(text),
+    department: z.optional(text),
+    managerEmployeeId: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(128))),
+    location: z.optional(text),
+    startDate: z.optional(isoDate),
+    terminationDate: z.optional(isoDate),
+    status: z.optional(text),
+  }),
+);
 
 /**
  * The webhook body. A `hire` or `rehire` must carry `workEmail` (the new
@@ -43,18 +47,20 @@ const hrEmployee = z.object({
  * @example
  * const payload = parseOr400(hrEventSchema, body, 'payload');
  */
-const hrEventSchema = z
-  .object({
-    event: z.enum(HR_EVENTS),
-    effectiveDate: z.string().check(z.refine(isEffectiveDate, 'must be a date or an ISO date-time with offset')),
-    employee: hrEmployee,
-  })
-  .check(
-    z.refine((body) => !(body.event === 'hire' || body.event === 'rehire') || body.employee.workEmail !== undefined, {
-      message: 'is required for a hire or rehire',
-      path: ['employee', 'workEmail'],
-    }),
-  );
+const hrEventSchema = z.lazy(() =>
+  z
+    .object({
+      event: z.enum(HR_EVENTS),
+      effectiveDate: z.string().check(z.refine(isEffectiveDate, 'must be a date or an ISO date-time with offset')),
+      employee: hrEmployee,
+    })
+    .check(
+      z.refine((body) => !(body.event === 'hire' || body.event === 'rehire') || body.employee.workEmail !== undefined, {
+        message: 'is required for a hire or rehire',
+        path: ['employee', 'workEmail'],
+      }),
+    ),
+);
 
 export type HrEvent = z.output<typeof hrEventSchema>;
 export type HrEmployee = HrEvent['employee'];

@@ -16,15 +16,19 @@ export interface ListQuery {
   readonly excludedAttributes: string | undefined;
 }
 
-const whole = z.string().check(z.regex(/^-?\d{1,9}$/, 'must be a whole number'));
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
+const whole = z.lazy(() => z.string().check(z.regex(/^-?\d{1,9}$/, 'must be a whole number')));
 
-const listQuery = z.object({
-  filter: z.optional(z.string()),
-  startIndex: z.optional(whole),
-  count: z.optional(whole),
-  attributes: z.optional(z.string()),
-  excludedAttributes: z.optional(z.string()),
-});
+const listQuery = z.lazy(() =>
+  z.object({
+    filter: z.optional(z.string()),
+    startIndex: z.optional(whole),
+    count: z.optional(whole),
+    attributes: z.optional(z.string()),
+    excludedAttributes: z.optional(z.string()),
+  }),
+);
 
 /**
  * Reads the list query of a request.

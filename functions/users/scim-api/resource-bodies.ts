@@ -12,26 +12,32 @@ import type { ScimDocument } from '../store/items.js';
  * nobody and keeps no credentials.
  */
 
+// Built on first use, not at import: a cold start should not pay for schemas
+// its first request may never use (issue 15); z.lazy keeps each one schema.
 /** Booleans as Entra ID sends them by default: `"True"`, `"False"`, any case. */
-const scimBoolean = z.union([
-  z.boolean(),
-  z.pipe(
-    z.string().check(z.regex(/^(true|false)$/i, 'must be true or false')),
-    z.transform((value: string) => value.toLowerCase() === 'true'),
-  ),
-]);
+const scimBoolean = z.lazy(() =>
+  z.union([
+    z.boolean(),
+    z.pipe(
+      z.string().check(z.regex(/^(true|false)$/i, 'must be true or false')),
+      z.transform((value: string) => value.toLowerCase() === 'true'),
+    ),
+  ]),
+);
 
-const optionalText = z.optional(z.nullable(z.string()));
+const optionalText = z.lazy(() => z.optional(z.nullable(z.string())));
 
-const multiValued = z.optional(
-  z.nullable(
-    z.array(
-      z.looseObject({
-        value: optionalText,
-        type: optionalText,
-        display: optionalText,
-        primary: z.optional(z.nullable(scimBoolean)),
-      }),
+const multiValued = z.lazy(() =>
+  z.optional(
+    z.nullable(
+      z.array(
+        z.looseObject({
+          value: optionalText,
+          type: optionalText,
+          display: optionalText,
+          primary: z.optional(z.nullable(scimBoolean)),
+        }),
+      ),
     ),
   ),
 );
@@ -43,39 +49,43 @@ const schemasNaming = (urn: string) =>
     }),
   );
 
-const userBody = z.looseObject({
-  schemas: schemasNaming(USER_SCHEMA),
-  userName: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256)),
-  externalId: optionalText,
-  active: z.optional(z.nullable(scimBoolean)),
-  displayName: optionalText,
-  title: optionalText,
-  name: z.optional(
-    z.nullable(z.looseObject({ givenName: optionalText, familyName: optionalText, formatted: optionalText })),
-  ),
-  emails: multiValued,
-  phoneNumbers: multiValued,
-  [ENTERPRISE_USER_SCHEMA]: z.optional(
-    z.nullable(
-      z.looseObject({
-        employeeNumber: optionalText,
-        department: optionalText,
-        manager: z.optional(z.nullable(z.union([z.string(), z.looseObject({ value: optionalText })]))),
-      }),
+const userBody = z.lazy(() =>
+  z.looseObject({
+    schemas: schemasNaming(USER_SCHEMA),
+    userName: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256)),
+    externalId: optionalText,
+    active: z.optional(z.nullable(scimBoolean)),
+    displayName: optionalText,
+    title: optionalText,
+    name: z.optional(
+      z.nullable(z.looseObject({ givenName: optionalText, familyName: optionalText, formatted: optionalText })),
     ),
-  ),
-});
+    emails: multiValued,
+    phoneNumbers: multiValued,
+    [ENTERPRISE_USER_SCHEMA]: z.optional(
+      z.nullable(
+        z.looseObject({
+          employeeNumber: optionalText,
+          department: optionalText,
+          manager: z.optional(z.nullable(z.union([z.string(), z.looseObject({ value: optionalText })]))),
+        }),
+      ),
+    ),
+  }),
+);
 
-const groupBody = z.looseObject({
-  schemas: schemasNaming(GROUP_SCHEMA),
-  displayName: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256)),
-  externalId: optionalText,
-  members: z.optional(
-    z.nullable(
-      z.array(z.looseObject({ value: z.string().check(z.minLength(1, 'is required')), display: optionalText })),
+const groupBody = z.lazy(() =>
+  z.looseObject({
+    schemas: schemasNaming(GROUP_SCHEMA),
+    displayName: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(256)),
+    externalId: optionalText,
+    members: z.optional(
+      z.nullable(
+        z.array(z.looseObject({ value: z.string().check(z.minLength(1, 'is required')), display: optionalText })),
+      ),
     ),
-  ),
-});
+  }),
+);
 
 /** Attributes a client may not set; dropped from what it sends. */
 const IGNORED = new Set(['id', 'meta', 'groups', 'password']);
