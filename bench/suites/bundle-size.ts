@@ -1,7 +1,14 @@
 import type { BenchRow, BenchSuite } from '../suite.js';
 
-/** The budget of issue 2: cold starts grow with bundle size more than with anything else. */
-const MAX_KB = 250;
+/**
+ * Issue 15: init time, not size, decides, and bundling the AWS SDK cut
+ * added init by up to a quarter, 8 to 20 % for most functions (module-init
+ * suite, both ways in one run), so the
+ * budget is what that needs: the largest bundle measured with the SDK in
+ * was 578 KB (dispatcher: DynamoDB, SQS, SESv2, Secrets Manager), the other
+ * SDK users 355 to 553 KB. Was 250 KB (issue 2) with the SDK left to the runtime.
+ */
+const MAX_KB = 600;
 
 /**
  * The minified size of every function's bundle (the JavaScript only; the
