@@ -64,17 +64,20 @@ const MAX_STOCK_QUANTITY = 1e15;
  * @example
  * z.parse(inventoryAdjustment, { source: 'erp', sku: 'SKU-1', warehouse: 'WH-1', type: 'receipt', quantity: 5 });
  */
-const inventoryAdjustment = z.object({
-  source: z.enum(inventorySystems, { error: `must be one of ${inventorySystems.join(', ')}` }),
-  sku: code(64),
-  warehouse: code(32),
-  type: z.enum(adjustmentTypes, { error: `must be one of ${adjustmentTypes.join(', ')}` }),
-  quantity: z
-    .int({ error: `must be a whole number from 0 to ${MAX_QUANTITY}` })
-    .check(z.gte(0, 'must be at least 0'), z.lte(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)),
-  reason: z.optional(z.string().check(z.maxLength(500))),
-  reference: z.optional(z.string().check(z.maxLength(200))),
-});
+// Built on first use: the dispatcher and the stream consumers load this module and never parse a body (issue 15).
+const inventoryAdjustment = z.lazy(() =>
+  z.object({
+    source: z.enum(inventorySystems, { error: `must be one of ${inventorySystems.join(', ')}` }),
+    sku: code(64),
+    warehouse: code(32),
+    type: z.enum(adjustmentTypes, { error: `must be one of ${adjustmentTypes.join(', ')}` }),
+    quantity: z
+      .int({ error: `must be a whole number from 0 to ${MAX_QUANTITY}` })
+      .check(z.gte(0, 'must be at least 0'), z.lte(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)),
+    reason: z.optional(z.string().check(z.maxLength(500))),
+    reference: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 
 export type InventoryAdjustment = z.output<typeof inventoryAdjustment>;
 
