@@ -145,7 +145,9 @@ const adminHeaders = (auth: string): Record<string, string> => ({
  * What the requests can write, read back: every item of the tables the
  * routes write synchronously, as key and version stamps. The dispatcher's
  * own bookkeeping (delivery and failure counts, parked dead letters) is
- * left out: it moves in the background after an accepted request.
+ * left out: it moves in the background after an accepted request. So are
+ * the inventory ledger's transactions (`TX#`): the stream consumer writes
+ * them after an accepted adjustment, at a moment of its own.
  */
 const snapshot = async (): Promise<string> => {
   const parts = await Promise.all(
@@ -159,6 +161,7 @@ const snapshot = async (): Promise<string> => {
         for (const item of page.Items ?? []) {
           const pk = String(item.pk);
           if (pk.startsWith('DELIVERED#') || pk.startsWith('OUTBOUND_FAILURES#')) continue;
+          if (table === 'inventory' && String(item.sk).startsWith('TX#')) continue;
           if (table === 'control' && !pk.startsWith('SETTINGS')) continue;
           items.push(`${pk}|${item.sk ?? ''}|${item.version ?? ''}|${item.updated_at ?? ''}|${item.status ?? ''}`);
         }

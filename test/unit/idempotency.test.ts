@@ -390,6 +390,23 @@ describe('Function: runOnce() with an effect that records itself (outcomeOf)', (
     });
   });
 
+  it('deletes the claim after a refusal that wrote nothing, so the refusal leaves no trace', async () => {
+    // Prepare
+    script({});
+    const refusal = new RangeError('below zero');
+    // Act
+    const outcome = runOnce(
+      { ...OPTIONS, outcomeOf: vi.fn(), wroteNothing: (error) => error instanceof RangeError },
+      'msg_1',
+      async () => {
+        throw refusal;
+      },
+    );
+    // Assess
+    await expect(outcome).rejects.toBe(refusal);
+    expect(namesSent()).toEqual(['PutCommand', 'DeleteCommand']);
+  });
+
   it('never takes over a claim made for another payload, whatever its lease', async () => {
     // Prepare
     script({});

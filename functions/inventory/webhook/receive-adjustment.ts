@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery } from '../../kernel/http/webhook.js';
+import { HttpError } from '../../kernel/http/responses.js';
 import { runOnce } from '../../kernel/idempotency/idempotency.js';
 import {
   type AdjustmentResult,
@@ -65,6 +66,8 @@ const receiveInventoryAdjustment = async (
       leaseSeconds: leaseSecondsFor(remainingMs),
       // The stock item and the ledger record each delivery's result: no completion write per adjustment.
       outcomeOf: (claim) => outcomeOfDelivery(payload, deliveryId, claim.firstClaimedAt),
+      // A refused adjustment (below zero, past the maximum) failed its condition: nothing was written.
+      wroteNothing: (error) => error instanceof HttpError && error.statusCode < 500,
     },
     deliveryClaimId(payload, deliveryId),
     (claim) => applyAdjustment(payload, deliveryId, claim),

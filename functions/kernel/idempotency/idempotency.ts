@@ -101,6 +101,13 @@ export interface IdempotencyOptions<T = unknown> {
    * the claim in progress asks this. See "An effect that records itself" above.
    */
   readonly outcomeOf?: (claim: ClaimInfo) => Promise<DeliveryOutcome<T>>;
+  /**
+   * With {@link outcomeOf}: errors after which the effect certainly wrote
+   * nothing (a refusal decided by a failed condition). The claim is then
+   * deleted, as for any effect, so a refusal leaves no trace; after any
+   * other error its lease is only ended.
+   */
+  readonly wroteNothing?: (error: unknown) => boolean;
 }
 
 /** What the effect is told about its claim. */
@@ -329,7 +336,9 @@ const runOnce = async <T>(
       try {
         value = await effect(attempt.info);
       } catch (error) {
-        if (!(error instanceof EffectCommittedError)) await release(pk, attempt.token, recordsItself);
+        if (!(error instanceof EffectCommittedError)) {
+          await release(pk, attempt.token, recordsItself && !(settings.wroteNothing?.(error) ?? false));
+        }
         throw error;
       }
       // An effect that records itself needs no stored result, except after a takeover: later copies then read it
@@ -366,7 +375,7 @@ const runOnce = async <T>(
   throw new DeliveryInProgressError(1);
 };
 
-type Settings<T = unknown> = Required<Omit<IdempotencyOptions<T>, 'outcomeOf'>> &
-  Pick<IdempotencyOptions<T>, 'outcomeOf'>;
+type Settings<T = unknown> = Required<Omit<IdempotencyOptions<T>, 'outcomeOf' | 'wroteNothing'>> &
+  Pick<IdempotencyOptions<T>, 'outcomeOf' | 'wroteNothing'>;
 
 export { runOnce, EffectCommittedError };
