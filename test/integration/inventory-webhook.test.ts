@@ -75,8 +75,11 @@ const allTransactions = async (sku: string, limit?: number): Promise<{ items: Tr
   return { items, pages };
 };
 
-/** Writes a stock level straight to the table, as a long history of adjustments would have left it. */
-const plantStock = async (sku: string, quantity: number): Promise<void> => {
+/**
+ * Writes a stock level straight to the table, as a long history of adjustments would have left it: at
+ * `version`, with none of those versions in the ledger.
+ */
+const plantStock = async (sku: string, quantity: number, version = 1): Promise<void> => {
   const now = new Date().toISOString();
   await stack.dynamodb.send(
     new PutCommand({
@@ -88,7 +91,7 @@ const plantStock = async (sku: string, quantity: number): Promise<void> => {
         warehouse: WAREHOUSE,
         quantity_on_hand: quantity,
         last_quantity_before: 0,
-        version: 1,
+        version,
         created_at: now,
         updated_at: now,
         last_adjustment_type: 'count',
@@ -525,26 +528,7 @@ describe('Crash recovery', () => {
     // consumer fails), and a copy that died holding the claim: whether it applied cannot be told.
     const sku = newSku();
     const id = `msg_${randomUUID()}`;
-    const now = new Date().toISOString();
-    await stack.dynamodb.send(
-      new PutCommand({
-        TableName: stack.resources.tables.inventory?.physicalName,
-        Item: {
-          pk: stockKey(sku, WAREHOUSE),
-          sk: STOCK_SK,
-          sku,
-          warehouse: WAREHOUSE,
-          quantity_on_hand: 50,
-          last_quantity_before: 40,
-          version: 5,
-          created_at: now,
-          updated_at: now,
-          last_adjustment_type: 'receipt',
-          last_adjustment_source: 'erp',
-          last_delivery_id: `planted-${randomUUID()}`,
-        } satisfies StockItem,
-      }),
-    );
+    await plantStock(sku, 50, 5);
     await leaveCrashedClaim(id);
     // Act
     const redelivered = await adjust({ sku, type: 'shipment', quantity: 3 }, id);

@@ -46,19 +46,20 @@ const script = (answers: Partial<Record<string, Array<() => unknown>>>) => {
   });
 };
 
+// Every test: the clock at NOW (leases are read against it), the table named, the script of answers empty.
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+  process.env.IDEMPOTENCY_TABLE = 'idempotency-test';
+  send.mockReset();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  delete process.env.IDEMPOTENCY_TABLE;
+});
+
 describe('Function: runOnce()', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    vi.setSystemTime(NOW);
-    process.env.IDEMPOTENCY_TABLE = 'idempotency-test';
-    send.mockReset();
-  });
-
-  afterEach(() => {
-    vi.useRealTimers();
-    delete process.env.IDEMPOTENCY_TABLE;
-  });
-
   it('claims the id, runs the effect once and stores its result as completed', async () => {
     // Prepare
     script({});
@@ -277,18 +278,6 @@ describe('Function: runOnce()', () => {
 
 describe('Function: runOnce() with an effect that records itself (outcomeOf)', () => {
   const done = (value: unknown) => ({ kind: 'done' as const, value });
-
-  beforeEach(() => {
-    vi.useFakeTimers();
-    vi.setSystemTime(NOW);
-    process.env.IDEMPOTENCY_TABLE = 'idempotency-test';
-    send.mockReset();
-  });
-
-  afterEach(() => {
-    vi.useRealTimers();
-    delete process.env.IDEMPOTENCY_TABLE;
-  });
 
   it('claims, runs the effect and stores nothing more: one write per delivery', async () => {
     // Prepare
