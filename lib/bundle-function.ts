@@ -43,6 +43,7 @@ const bundleFunction = async (
     sourcesContent: false,
     external: [...(overrides.external ?? bundlingDefaults.external)],
     mainFields: [...bundlingDefaults.mainFields],
+    alias: { ...bundlingDefaults.alias },
     // NodejsFunction's `banner` is the JavaScript banner; esbuild's API takes it per language.
     banner: { js: bundlingDefaults.banner },
     metafile: true,

@@ -133,6 +133,10 @@ export class SyncFunction extends Construct {
         externalModules: [...bundlingDefaults.external],
         banner: bundlingDefaults.banner,
         mainFields: [...bundlingDefaults.mainFields],
+        // NodejsFunction has no `alias` option; esbuild's command line takes one flag per alias.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundlingDefaults.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         // `npx cdk synth` must work on a machine without Docker.
         forceDockerBundling: false,
       },

@@ -504,6 +504,8 @@ describe('Class: SyncToolsStack', () => {
         expect(map.sources.some((source) => source.endsWith(spec.entry))).toBe(true);
         // The AWS SDK is bundled (lib/bundling.ts: it starts faster): nothing is left to the runtime's copy.
         expect(code).not.toMatch(/(?:from\s*|import\(\s*)"@aws-sdk\//);
+        // node:http through process.getBuiltinModule, never an ESM import (lib/bundling.ts `alias`: undici stays unloaded).
+        expect(code).not.toMatch(/(?:from\s*|import\(\s*)"(?:node:)?https?"/);
         if (Object.keys(spec.tables ?? {}).length > 0) {
           expect(map.sources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
         }
