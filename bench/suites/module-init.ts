@@ -116,6 +116,10 @@ const timeImport = (timer: string, module: string): Sample => {
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
   });
+  // Ctrl-C reaches the child and the bench alike (one process group), but the bench's handler
+  // (bench/run.ts: stop the engines, exit) runs only once this synchronous loop yields: end the suite
+  // now instead of timing the hundreds of modules left.
+  if (child.signal === 'SIGINT' || child.signal === 'SIGTERM') throw new Error(`interrupted (${child.signal})`);
   const ms = Number.parseFloat(child.stdout);
   if (child.status === 0 && Number.isFinite(ms)) return { ms };
   const firstLine = (child.stderr || child.error?.message || `exit ${child.status}`).trim().split('\n')[0];
