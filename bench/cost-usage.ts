@@ -33,14 +33,15 @@ const ESTIMATE = "the memory suite's estimate";
 /**
  * A stream consumer's time for a full batch of 25: no cost suite runs the
  * consumers, so these are the "est. warm on Lambda" figures of the memory
- * suite (README, Memory, 2026-12-03), taken at its representative batch.
- * usersFollowup's 5 ms there is a batch with little to do: 60 ms assumed.
+ * suite (README, Memory: medians of three runs on 2026-12-04), taken at its
+ * representative batch. usersFollowup's 2 ms there is a batch with little
+ * to do: 60 ms assumed.
  */
 const STREAM_BATCH_MS: Readonly<Record<string, { ms: number; what: string }>> = {
-  syncLogWriter: { ms: 259, what: ESTIMATE },
-  crmOutbound: { ms: 142, what: ESTIMATE },
-  inventoryFanout: { ms: 605, what: ESTIMATE },
-  erpFollowup: { ms: 181, what: ESTIMATE },
+  syncLogWriter: { ms: 134, what: ESTIMATE },
+  crmOutbound: { ms: 100, what: ESTIMATE },
+  inventoryFanout: { ms: 274, what: ESTIMATE },
+  erpFollowup: { ms: 128, what: ESTIMATE },
   usersFollowup: { ms: 60, what: 'assumed: the memory suite gave it little to do' },
 };
 /** In flight in the inventory suite's bursts: a handler's time is this many over the rate (Little's law). */
