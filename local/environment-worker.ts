@@ -104,8 +104,9 @@ const run = async (handler: Handler, message: InvokeMessage): Promise<void> => {
 try {
   const handler = await initialise();
   // Written before the environment says it is ready: a terminated worker (a timed-out invocation, the
-  // runtime stopping) would not write it at exit, and one terminated while writing ended with an
-  // AbortError instead of its timeout. The write is part of init, and only the first cold start pays it.
+  // runtime stopping) would not write it at exit. The write is part of init, and only the first cold start
+  // pays it. (An AbortError in place of "Task timed out", once blamed on this write, was Middy's early
+  // timeout answering first: see test/helpers/fixtures/lambda-environment-handler.ts.)
   flushCompileCache();
   port.on('message', (message: InvokeMessage) => void run(handler, message));
   post({ type: 'ready' });
