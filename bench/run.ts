@@ -25,6 +25,7 @@ const { formatReport, reportRows } = await import('./report.js');
 const { COST_SUITES, pathUsages } = await import('./cost-usage.js');
 const { costRows, formatCostTable } = await import('./cost.js');
 const { usPrices } = await import('./prices.js');
+const { BenchInterrupted } = await import('./suite.js');
 type SuiteResult = import('./report.js').SuiteResult;
 type FunctionBundle = import('./suite.js').FunctionBundle;
 type BenchEngines = import('./engines.js').BenchEngines;
@@ -62,15 +63,14 @@ const workDir = mkdtempSync(join(benchDir, 'run-'));
 // (a CRM suite run after the inventory ones measured bare PutItem at a quarter of its fresh rate).
 let engines: BenchEngines | undefined;
 // Ctrl-C or SIGTERM skips the `finally` below: stop the engines here, so no java is left behind.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the engines`);
-    void (engines?.stop() ?? Promise.resolve()).finally(() => {
-      rmSync(workDir, { recursive: true, force: true });
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  });
-}
+const stopAndExit = (signal: 'SIGINT' | 'SIGTERM'): Promise<never> => {
+  log(`${signal}: stopping the engines`);
+  return (engines?.stop() ?? Promise.resolve()).finally(() => {
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  }) as Promise<never>;
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAndExit(signal));
 
 let built: Promise<FunctionBundle[]> | undefined;
 const bundles = () => {
@@ -98,6 +98,7 @@ try {
       const rows = await suite.run({ root, workDir, engines: engines.endpoints, bundles, log });
       results.push({ name: suite.name, description: suite.description, rows: reportRows(rows) });
     } catch (error) {
+      if (error instanceof BenchInterrupted) await stopAndExit(error.signal);
       results.push({ name: suite.name, description: suite.description, rows: [], error: (error as Error).message });
     } finally {
       await engines.stop();

@@ -79,3 +79,16 @@ export interface BenchSuite {
   readonly needs?: readonly EngineName[];
   readonly run: (context: BenchContext) => Promise<readonly BenchRow[]>;
 }
+
+/**
+ * Thrown by a suite that saw the run interrupted (a child it ran was killed
+ * by Ctrl-C while a synchronous call held back the bench's own signal
+ * handler): `bench/run.ts` then stops as that handler would, without
+ * writing a partial report.
+ */
+export class BenchInterrupted extends Error {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted (${signal})`);
+    this.name = 'BenchInterrupted';
+  }
+}

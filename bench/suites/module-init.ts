@@ -6,7 +6,7 @@ import type { Metafile } from 'esbuild';
 import { bundleFunction } from '../../lib/bundle-function.js';
 import { bundlingDefaults } from '../../lib/bundling.js';
 import { median } from '../statistics.js';
-import type { BenchRow, BenchSuite } from '../suite.js';
+import { type BenchRow, type BenchSuite, BenchInterrupted } from '../suite.js';
 
 /** Budget of issue 2 for the init a bundle adds to a cold start, on this machine: kept for functions without an SDK client. */
 const MAX_ADDED_MS = 80;
@@ -116,10 +116,9 @@ const timeImport = (timer: string, module: string): Sample => {
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
   });
-  // Ctrl-C reaches the child and the bench alike (one process group), but the bench's handler
-  // (bench/run.ts: stop the engines, exit) runs only once this synchronous loop yields: end the suite
-  // now instead of timing the hundreds of modules left.
-  if (child.signal === 'SIGINT' || child.signal === 'SIGTERM') throw new Error(`interrupted (${child.signal})`);
+  // Ctrl-C reaches the child and the bench alike (one process group), but the bench's handler runs only
+  // once this synchronous loop yields: stop now, as it would, instead of timing the hundreds of modules left.
+  if (child.signal === 'SIGINT' || child.signal === 'SIGTERM') throw new BenchInterrupted(child.signal);
   const ms = Number.parseFloat(child.stdout);
   if (child.status === 0 && Number.isFinite(ms)) return { ms };
   const firstLine = (child.stderr || child.error?.message || `exit ${child.status}`).trim().split('\n')[0];
