@@ -87,13 +87,32 @@ describe('Function: runOnce()', () => {
     });
   });
 
-  it('only lets the claim replace a record that is absent, expired, or in progress with its lease over', async () => {
+  it('claims a fresh id with one Put that asks only that no claim is there', async () => {
     // Prepare
     script({});
     // Act
     await runOnce(OPTIONS, 'msg_1', async () => 'ok');
     // Assess
     const put = commandsSent()[0];
+    expect(put?.input).toEqual({
+      TableName: 'idempotency-test',
+      Item: expect.objectContaining({ pk: PK, status: 'in_progress' }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it.each([
+    ['in progress with its lease over', aClaim({ lease_expires_at: NOW - 1 })],
+    ['past its TTL, not yet removed', aClaim({ status: 'completed', expires_at: NOW / 1000 - 1 })],
+  ])('only replaces a claim found %s, under the full condition', async (_case, found) => {
+    // Prepare
+    script({ PutCommand: [() => Promise.reject(conditionFailed(found))] });
+    // Act
+    await runOnce(OPTIONS, 'msg_1', async () => 'ok');
+    // Assess
+    expect(namesSent().slice(0, 2)).toEqual(['PutCommand', 'PutCommand']);
+    const put = commandsSent()[1];
     expect(put?.input.ConditionExpression).toBe(
       'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs)',
     );
@@ -117,6 +136,7 @@ describe('Function: runOnce()', () => {
     // Assess
     expect(result).toEqual({ value: { new_quantity: 7 }, duplicate: true });
     expect(effect).not.toHaveBeenCalled();
+    expect(namesSent()).toEqual(['PutCommand']);
   });
 
   it('waits for a concurrent copy and answers its result', async () => {
@@ -161,7 +181,7 @@ describe('Function: runOnce()', () => {
   it('takes over a claim whose lease expired and tells the effect when the first copy started', async () => {
     // Prepare
     const crashed = aClaim({ claimed_at: '2026-11-24T11:59:30.000Z', lease_expires_at: NOW - 18_000 });
-    script({ PutCommand: [() => ({ Attributes: crashed })] });
+    script({ PutCommand: [() => Promise.reject(conditionFailed(crashed)), () => ({ Attributes: crashed })] });
     const effect = vi.fn(async () => 'recovered');
     // Act
     const result = await runOnce(OPTIONS, 'msg_1', effect);
@@ -174,6 +194,7 @@ describe('Function: runOnce()', () => {
     // Prepare
     script({
       PutCommand: [
+        () => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW + 150 }))),
         () => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW + 150 }))),
         () => ({ Attributes: aClaim() }),
       ],
@@ -266,7 +287,7 @@ describe('Function: runOnce()', () => {
   it('reads the claim when DynamoDB gives no item with the failed condition', async () => {
     // Prepare
     script({
-      PutCommand: [() => Promise.reject(conditionFailed())],
+      PutCommand: [() => Promise.reject(conditionFailed()), () => Promise.reject(conditionFailed())],
       GetCommand: [() => ({ Item: aClaim({ status: 'completed', response: 'stored' }) })],
     });
     // Act
@@ -343,7 +364,7 @@ describe('Function: runOnce() with an effect that records itself (outcomeOf)', (
   it('takes over once the lease ran out, keeps the first claim time on the claim, and stores the result', async () => {
     // Prepare
     const earlier = aClaim({ claimed_at: '2026-11-24T11:59:30.000Z', lease_expires_at: NOW - 18_000 });
-    script({ PutCommand: [() => ({ Attributes: earlier })] });
+    script({ PutCommand: [() => Promise.reject(conditionFailed(earlier)), () => ({ Attributes: earlier })] });
     const outcomeOf = vi.fn();
     const effect = vi.fn(async () => 'recovered');
     // Act
@@ -351,12 +372,12 @@ describe('Function: runOnce() with an effect that records itself (outcomeOf)', (
     // Assess
     expect(result).toEqual({ value: 'recovered', duplicate: false });
     expect(effect).toHaveBeenCalledWith({ takeover: true, firstClaimedAt: '2026-11-24T11:59:30.000Z' });
-    expect(namesSent()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand']);
-    expect(commandsSent()[1]?.input).toMatchObject({
+    expect(namesSent()).toEqual(['PutCommand', 'PutCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(commandsSent()[2]?.input).toMatchObject({
       UpdateExpression: 'SET first_claimed_at = :first',
       ExpressionAttributeValues: expect.objectContaining({ ':first': '2026-11-24T11:59:30.000Z' }),
     });
-    expect(commandsSent()[2]?.input).toMatchObject({
+    expect(commandsSent()[3]?.input).toMatchObject({
       ExpressionAttributeValues: expect.objectContaining({ ':completed': 'completed', ':response': 'recovered' }),
     });
   });
@@ -398,11 +419,11 @@ describe('Function: runOnce() with an effect that records itself (outcomeOf)', (
 
   it('never takes over a claim made for another payload, whatever its lease', async () => {
     // Prepare
-    script({});
+    script({ PutCommand: [() => Promise.reject(conditionFailed(aClaim({ lease_expires_at: NOW - 1 })))] });
     // Act
     await runOnce({ ...OPTIONS, outcomeOf: vi.fn() }, 'msg_1', async () => 'ok', 'fp-1');
     // Assess
-    expect(commandsSent()[0]?.input).toMatchObject({
+    expect(commandsSent()[1]?.input).toMatchObject({
       ConditionExpression:
         'attribute_not_exists(pk) OR expires_at <= :nowS OR (#status = :inProgress AND lease_expires_at <= :nowMs AND (attribute_not_exists(fingerprint) OR fingerprint = :fp))',
       ExpressionAttributeValues: expect.objectContaining({ ':fp': 'fp-1' }),

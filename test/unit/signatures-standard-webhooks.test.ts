@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -121,6 +122,68 @@ describe('Function: signStandardWebhook()', () => {
     // Assess
     expect(headers['webhook-timestamp']).toBe(String(Math.floor(at.getTime() / 1000)));
     expect(headers['webhook-signature']).toBe(new Webhook(SECRET).sign('msg_1', at, BODY));
+  });
+});
+
+describe('Agreement with the reference standardwebhooks package', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const aSecret = fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
+  const anId = fc.string({ minLength: 1, maxLength: 40 }).filter((id) => !/[\s]/.test(id));
+  const aBody = fc.string({ unit: 'grapheme', maxLength: 200 });
+  const aTime = fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }).map((seconds) => new Date(seconds * 1000));
+
+  it('signs every delivery exactly as the reference package does', () => {
+    fc.assert(
+      fc.property(aSecret, anId, aBody, aTime, (secret, id, body, at) => {
+        // Act
+        const ours = signStandardWebhook({ secret, id, timestamp: at, body })['webhook-signature'];
+        // Assess
+        expect(ours).toBe(new Webhook(secret).sign(id, at, body));
+      }),
+    );
+  });
+
+  it('accepts what the reference package signs, the body given as bytes, and refuses it once a byte changes', () => {
+    fc.assert(
+      fc.property(aSecret, anId, aBody, aTime, (secret, id, body, at) => {
+        // Prepare
+        vi.setSystemTime(at);
+        const headers = {
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(secret).sign(id, at, body),
+        };
+        // Act
+        const accepted = verifyStandardWebhook({ secrets: [secret], headers, rawBody: Buffer.from(body) });
+        const tampered = verifyStandardWebhook({ secrets: [secret], headers, rawBody: `${body} ` });
+        // Assess
+        expect(accepted.ok).toBe(true);
+        expect(tampered).toEqual({ ok: false, reason: 'signature mismatch' });
+      }),
+    );
+  });
+
+  it('takes a secret whose base64 has no padding, as the reference package does', () => {
+    // Prepare
+    const padded = `whsec_${Buffer.from('a 22-byte secret value').toString('base64')}`;
+    const unpadded = padded.replace(/=+$/, '');
+    const headers = signStandardWebhook({ secret: padded, id: 'msg_1', timestamp: new Date(NOW), body: BODY });
+    // Act
+    const result = verifyStandardWebhook({ secrets: [unpadded], headers, rawBody: BODY });
+    // Assess
+    expect(unpadded).not.toBe(padded);
+    expect(result.ok).toBe(true);
+    expect(headers['webhook-signature']).toBe(new Webhook(unpadded).sign('msg_1', new Date(NOW), BODY));
   });
 });
 

@@ -103,10 +103,30 @@ const loadIntegration = async <N extends IntegrationName>(
   const spec = integrations[name];
   const raw = await readRaw(name);
   const onAws = Boolean(process.env[secretEnvName(name)]);
+  // The same values check the same way: judged once, not on every request (zod costs ~20 µs a field).
+  const key = JSON.stringify([name, onAws, only, Object.keys(spec.fields).map((field) => raw[field])]);
+  const known = judged.get(key) as Loaded<N> | undefined;
+  if (known) return known;
+  const loaded = judge(spec.fields, raw, onAws, only);
+  if (judged.size >= MAX_JUDGED) judged.clear();
+  judged.set(key, loaded);
+  return loaded as Loaded<N>;
+};
+
+/** Settings already checked, by integration and values; a rotation or a changed variable makes a new entry. */
+const judged = new Map<string, Loaded<IntegrationName>>();
+const MAX_JUDGED = 64;
+
+const judge = (
+  fields: Readonly<Record<string, SecretField>>,
+  raw: Record<string, unknown>,
+  onAws: boolean,
+  only: readonly string[] | undefined,
+): Loaded<IntegrationName> => {
   const problems: string[] = [];
   const settings: Record<string, string> = {};
-  for (const [key, f] of Object.entries(spec.fields) as [string, SecretField][]) {
-    if (only && !only.includes(key as never)) continue;
+  for (const [key, f] of Object.entries(fields)) {
+    if (only && !only.includes(key)) continue;
     const where = onAws ? `secret field ${key}` : f.env;
     const value = raw[key];
     if (value === undefined || value === null || value === '') {
@@ -117,8 +137,9 @@ const loadIntegration = async <N extends IntegrationName>(
     if (parsed.success) settings[key] = parsed.data;
     else problems.push(`${where} is invalid: ${parsed.error.issues[0]?.message ?? 'bad value'} (${f.hint})`);
   }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, settings: settings as IntegrationSettings<N> };
+  // Frozen: one answer is handed to every request that sees the same values.
+  if (problems.length > 0) return Object.freeze({ ok: false, problems: Object.freeze(problems) });
+  return Object.freeze({ ok: true, settings: Object.freeze(settings) as IntegrationSettings<IntegrationName> });
 };
 
 /**
@@ -138,6 +159,9 @@ const requireIntegration = async <N extends IntegrationName>(
 };
 
 /** Empty the cache (tests, and after a rotation when waiting is not wanted). */
-const clearSecretCache = (): void => cache.clear();
+const clearSecretCache = (): void => {
+  cache.clear();
+  judged.clear();
+};
 
 export { loadIntegration, requireIntegration, clearSecretCache };

@@ -88,6 +88,8 @@ const parseExactJson = (text: string): unknown =>
     JSON.parse as (text: string, reviver: (key: string, value: unknown, context?: ReviverContext) => unknown) => unknown
   )(text, (_key, value, context) => {
     if (typeof value !== 'number' || context?.source === undefined) return value;
+    // The common case, written as the double prints (`1`, `-2.5`): exact without taking the text apart.
+    if (context.source === String(value)) return value;
     return holdsExactly(context.source, value) ? value : new DecimalText(context.source);
   });
 

@@ -11,7 +11,16 @@
  * @example
  * tableEnvName('syncLog'); // 'SYNC_LOG_TABLE'
  */
-const constantCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+const constantCases = new Map<string, string>();
+/** `syncLog` -> `SYNC_LOG`; remembered, as handlers ask for the same few names on every request. */
+const constantCase = (name: string): string => {
+  let cased = constantCases.get(name);
+  if (cased === undefined) {
+    cased = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+    constantCases.set(name, cased);
+  }
+  return cased;
+};
 
 /** The variable that carries a table's physical name: `RECORDS_TABLE`, `SYNC_LOG_TABLE`. */
 const tableEnvName = (table: string): string => `${constantCase(table)}_TABLE`;
