@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
  * An object of class `T` built on first use instead of at module load:
- * constructing Powertools' Logger and Metrics costs 2 to 7 ms of every
+ * constructing Powertools' Logger costs a few milliseconds of every
  * cold start (issue 15), spent before the first request even when a
  * function never logs. Every property read, write and method call goes to
  * the one instance built by `create` the first time any of them happens, so
@@ -55,21 +54,4 @@ const logger: Logger = /* @__PURE__ */ builtOnFirstUse(
     }),
 );
 
-/**
- * CloudWatch EMF metrics under one namespace. Offline they go to stdout as
- * EMF JSON like on Lambda; tests silence them with `POWERTOOLS_METRICS_DISABLED`.
- * Built on first use, as {@link logger} is.
- *
- * @example
- * const single = metrics.singleMetric();
- */
-const metrics: Metrics = /* @__PURE__ */ builtOnFirstUse(
-  Metrics.prototype,
-  () =>
-    new Metrics({
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SyncTools',
-      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sync-tools',
-    }),
-);
-
-export { logger, metrics };
+export { logger };

@@ -11,7 +11,7 @@ import type { SyncFunction } from './sync-function.js';
 import type { SyncHttpApi } from './sync-http-api.js';
 import type { SyncQueue } from './sync-queue.js';
 
-/** The CloudWatch namespace of the project's own metrics (Powertools, `POWERTOOLS_METRICS_NAMESPACE`). */
+/** The CloudWatch namespace of the project's own metrics (`POWERTOOLS_METRICS_NAMESPACE`, written as EMF by `functions/kernel/integration-metric.ts`). */
 const METRICS_NAMESPACE = 'SyncTools';
 
 /**
@@ -314,7 +314,7 @@ export class SyncMonitoring extends Construct {
 /**
  * A graph of one of the project's own metrics, one line per integration:
  * a search, so an integration added later shows up without an edit.
- * Powertools adds the `service` dimension to every metric.
+ * Every count also carries the `service` dimension (`countForIntegration`).
  */
 const perIntegration = (title: string, metricName: string): cloudwatch.GraphWidget =>
   new cloudwatch.GraphWidget({

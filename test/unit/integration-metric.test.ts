@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-/** The module as a fresh container loads it: Powertools reads POWERTOOLS_METRICS_DISABLED when the metric is first made. */
+/** The module as a fresh container loads it: the switches are read at the first count. */
 const freshCount = async () => {
   vi.resetModules();
   return (await import('../../functions/kernel/integration-metric.js')).countForIntegration;
@@ -78,5 +78,58 @@ describe('countForIntegration', () => {
 
     // Assess
     expect(documents).toEqual([]);
+  });
+  it.each([
+    [
+      'POWERTOOLS_DEV=true, POWERTOOLS_METRICS_DISABLED unset',
+      { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: undefined },
+      0,
+    ],
+    [
+      'POWERTOOLS_DEV=true, POWERTOOLS_METRICS_DISABLED=false',
+      { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' },
+      1,
+    ],
+    ['POWERTOOLS_METRICS_DISABLED=1', { POWERTOOLS_METRICS_DISABLED: '1' }, 0],
+  ])('reads the switches as Powertools did: %s publishes %i', async (_case, variables, published) => {
+    // Prepare
+    for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
+    const countForIntegration = await freshCount();
+
+    // Act
+    const documents = emfWrittenBy(() => countForIntegration('Inbound_synced', 'erp'));
+
+    // Assess
+    expect(documents).toHaveLength(published);
+  });
+
+  it('stamps each document with the time of the count, in the configured namespace and service', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse('2026-12-04T10:00:00Z'));
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Custom');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'stock');
+    const countForIntegration = await freshCount();
+
+    // Act
+    const [document] = emfWrittenBy(() => countForIntegration('Alert_sent', 'slack'));
+    vi.useRealTimers();
+
+    // Assess
+    expect(document).toEqual({
+      _aws: {
+        Timestamp: Date.parse('2026-12-04T10:00:00Z'),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Custom',
+            Dimensions: [['service', 'integration']],
+            Metrics: [{ Name: 'Alert_sent', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'stock',
+      integration: 'slack',
+      Alert_sent: 1,
+    });
   });
 });
