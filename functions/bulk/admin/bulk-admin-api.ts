@@ -18,8 +18,9 @@ import { startJob } from './start-job.js';
  */
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const listQuery = z.object({ limit: pageLimit(50, 500) });
-const errorsQuery = z.object({ format: z.optional(z.enum(['json', 'csv'])) });
+// Built on first use (z.lazy), not at import: a cold start pays only for the route it serves (issue 15).
+const listQuery = z.lazy(() => z.object({ limit: pageLimit(50, 500) }));
+const errorsQuery = z.lazy(() => z.object({ format: z.optional(z.enum(['json', 'csv'])) }));
 const ERROR_COLUMNS = ['record_id', 'page', 'index', 'reason'] as const;
 
 const idOf = (event: APIGatewayProxyEventV2): string => {

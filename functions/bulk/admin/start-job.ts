@@ -9,14 +9,17 @@ import { sendPage } from '../store/page-queue.js';
 import { LOCAL_ENTITIES, localRefusal } from '../targets/local-types.js';
 
 /** The body of `POST /admin/bulk-jobs` and `POST /bulk-sync`. */
-const startBody = z.object({
-  source: z.string().check(z.minLength(1), z.maxLength(40)),
-  target: z.string().check(z.minLength(1), z.maxLength(40)),
-  entity: z.string().check(z.minLength(1), z.maxLength(60)),
-  batch_size: z._default(z.int().check(z.gte(1), z.lte(1000)), 200),
-  since: z.optional(z.iso.datetime({ offset: true })),
-  dry_run: z._default(z.boolean(), false),
-});
+// Built on first use (z.lazy), not at import: listing jobs never needs it (issue 15).
+const startBody = z.lazy(() =>
+  z.object({
+    source: z.string().check(z.minLength(1), z.maxLength(40)),
+    target: z.string().check(z.minLength(1), z.maxLength(40)),
+    entity: z.string().check(z.minLength(1), z.maxLength(60)),
+    batch_size: z._default(z.int().check(z.gte(1), z.lte(1000)), 200),
+    since: z.optional(z.iso.datetime({ offset: true })),
+    dry_run: z._default(z.boolean(), false),
+  }),
+);
 
 /**
  * Targets bulk sync writes to: our own store, and the CRM (from our store,

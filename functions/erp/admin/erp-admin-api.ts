@@ -24,8 +24,9 @@ import { getErpItem } from '../../kernel/erp/erp-reads.js';
 
 const STORED: readonly StoredErpEntity[] = ERP_ENTITIES.filter((e): e is StoredErpEntity => e !== 'inventory');
 
-const entityPath = z.object({ entity: z.string(), id: erpId });
-const orderPath = z.object({ orderId: erpId });
+// Built on first use (z.lazy), not at import: a cold start pays only for the route it serves (issue 15).
+const entityPath = z.lazy(() => z.object({ entity: z.string(), id: erpId }));
+const orderPath = z.lazy(() => z.object({ orderId: erpId }));
 
 /** The public view of an item. */
 const publicItem = (item: ErpItem): Record<string, unknown> => ({

@@ -27,18 +27,22 @@ const MAX_LIMIT = 1000;
 const LEDGER_WAIT_MS = 5_000;
 const LEDGER_POLL_MS = 100;
 
-const code = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(64),
-    z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
-  );
-const stockPath = z.object({ sku: code, warehouse: code });
-const transactionsQuery = z.object({
-  limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
-  cursor: z.optional(z.string().check(z.maxLength(200))),
-});
+const code = () =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._:@+-]+$/, 'may hold letters, digits and . _ : @ + - only'),
+    );
+// Built on first use (z.lazy), not at import: a cold start pays only for the route it serves (issue 15).
+const stockPath = z.lazy(() => z.object({ sku: code(), warehouse: code() }));
+const transactionsQuery = z.lazy(() =>
+  z.object({
+    limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT),
+    cursor: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 
 /** The cursor is the last version served. */
 const versionCursor = opaqueCursor('v', (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0);

@@ -17,21 +17,22 @@ export interface ProductInfo {
 export type StockAlert = 'low_stock' | 'out_of_stock';
 
 /** Numbers typed into an admin form sometimes arrive as strings; accept both, refuse anything else. */
-const amount = z.union([
-  z.number().check(z.gte(0)),
-  z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/)), z.transform(Number)),
-]);
+const amount = () =>
+  z.union([z.number().check(z.gte(0)), z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/)), z.transform(Number))]);
 
 /**
  * A product record's data, leniently: a product without a name is still a
  * product (the sku stands in), one without a reorder point gets no low-stock
  * alert but still an out-of-stock one.
  */
-const productData = z.object({
-  name: z.optional(z.string().check(z.minLength(1))),
-  reorder_point: z.optional(amount),
-  reorder_quantity: z.optional(amount),
-});
+// Built on first use (z.lazy), not at import (issue 15).
+const productData = z.lazy(() =>
+  z.object({
+    name: z.optional(z.string().check(z.minLength(1))),
+    reorder_point: z.optional(amount()),
+    reorder_quantity: z.optional(amount()),
+  }),
+);
 
 /**
  * The product info from a record's data, or undefined when the data is not

@@ -16,16 +16,20 @@ const MAX_LIMIT = 1000;
 const NO_REPORT = 'No health report yet: run POST /admin/schedules/sync-monitor/run';
 
 /** An ISO 8601 date-time with a zone, as reports' `checked_at` (any zone, compared in UTC). */
-const isoTime = z.string().check(
-  z.maxLength(40),
-  z.refine(
-    (value) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-      !Number.isNaN(Date.parse(value)),
-    'must be an ISO date-time with a time zone, e.g. 2026-12-03T10:00:00Z',
-  ),
+const isoTime = () =>
+  z.string().check(
+    z.maxLength(40),
+    z.refine(
+      (value) =>
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+        !Number.isNaN(Date.parse(value)),
+      'must be an ISO date-time with a time zone, e.g. 2026-12-03T10:00:00Z',
+    ),
+  );
+// Built on first use (z.lazy), not at import (issue 15).
+const historyQuery = z.lazy(() =>
+  z.object({ since: z.optional(isoTime()), limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT) }),
 );
-const historyQuery = z.object({ since: z.optional(isoTime), limit: pageLimit(DEFAULT_LIMIT, MAX_LIMIT) });
 
 const routes: Record<string, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> = {
   'GET /admin/health': async () => {
