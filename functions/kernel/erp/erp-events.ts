@@ -48,7 +48,7 @@ const amount = z.lazy(() =>
       ),
     ),
 );
-const nonNegative = amount.check(z.gte(0, 'must be at least 0'));
+const nonNegative = z.lazy(() => amount.check(z.gte(0, 'must be at least 0')));
 const wholeCount = z.lazy(() =>
   z
     .int({ error: 'must be a whole number' })
@@ -72,12 +72,12 @@ const isoDate = z.lazy(() =>
 );
 
 /** The change time an ERP payload may carry; orders stale events (see `changeTimeOf`). */
-const changeStamps = {
+const changeStamps = () => ({
   lastModified: z.optional(isoDate),
   updatedAt: z.optional(isoDate),
-};
+});
 
-const status = text(40).check(z.minLength(1, 'is required'));
+const status = z.lazy(() => text(40).check(z.minLength(1, 'is required')));
 
 const salesOrderLine = () =>
   z.object({
@@ -102,7 +102,7 @@ const salesOrder = () =>
     total: z.optional(amount),
     currency: z.optional(currency),
     lineItems: z.optional(z.array(salesOrderLine()).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 const purchaseOrderLine = () => z.object({ sku: erpId, quantity: nonNegative, unitCost: z.optional(amount) });
@@ -117,7 +117,7 @@ const purchaseOrder = () =>
     total: z.optional(amount),
     currency: z.optional(currency),
     lineItems: z.optional(z.array(purchaseOrderLine()).check(z.maxLength(1000, 'must hold at most 1000 lines'))),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 const invoice = () =>
@@ -131,7 +131,7 @@ const invoice = () =>
     total: z.optional(amount),
     amountDue: z.optional(amount),
     currency: z.optional(currency),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 /** `entityId` is the sku; the count is applied through the stock path as an absolute count from `erp`. */
@@ -144,7 +144,7 @@ const inventory = () =>
     qtyOnOrder: z.optional(wholeCount),
     binLocation: z.optional(text(64)),
     lastCountDate: z.optional(isoDate),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 const shipment = () =>
@@ -155,7 +155,7 @@ const shipment = () =>
     shipDate: z.optional(isoDate),
     estimatedDelivery: z.optional(isoDate),
     status: z.optional(status),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 const customer = () =>
@@ -163,7 +163,7 @@ const customer = () =>
     name: z.optional(text(200)),
     email: z.optional(z.email('must be an email address')),
     phone: z.optional(text(40)),
-    ...changeStamps,
+    ...changeStamps(),
   });
 
 /**
