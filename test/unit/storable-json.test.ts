@@ -57,9 +57,18 @@ describe('parseExactJson: numbers as written', () => {
     const numberText = fc
       .tuple(
         fc.constantFrom('', '-'),
-        fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), digits(0, 24)).map(([a, b]) => a + b)),
-        fc.option(digits(1, 25).map((f) => `.${f}`), { nil: '' }),
-        fc.option(fc.integer({ min: -400, max: 400 }).map((e) => `e${e}`), { nil: '' }),
+        fc.oneof(
+          fc.constant('0'),
+          fc.tuple(fc.constantFrom(...'123456789'), digits(0, 24)).map(([a, b]) => a + b),
+        ),
+        fc.option(
+          digits(1, 25).map((f) => `.${f}`),
+          { nil: '' },
+        ),
+        fc.option(
+          fc.integer({ min: -400, max: 400 }).map((e) => `e${e}`),
+          { nil: '' },
+        ),
       )
       .map((parts) => parts.join(''));
     fc.assert(
