@@ -21,17 +21,28 @@ const MB = 1024 * 1024;
 /**
  * Run in a fresh `node` per function, as a Lambda environment: imports the
  * bundle (init), invokes the handler once cold and WARM_RUNS times warm with
- * the events it is given, and prints peak RSS (`resourceUsage().maxRSS`,
- * the kernel's high-water mark, so no peak between samples is missed), the
+ * the events it is given, and prints peak RSS (the kernel's high-water
+ * mark, so no peak between samples is missed: `VmHWM` of /proc/self/status
+ * on Linux), the
  * heap used after the last invocation, and the timings. Exits at once, so a
  * socket the SDK keeps alive does not hold the bench up.
  */
 const MEASURE = `import { readFileSync } from 'node:fs';
+// Not resourceUsage().maxRSS on Linux: the kernel carries the high-water mark over exec, so a child
+// spawned by the bench (100 MB and more after a few suites) reported the bench's own RSS as its peak.
+// VmHWM belongs to this process image alone. Without /proc (macOS), maxRSS is what there is.
+const peakKb = () => {
+  try {
+    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]);
+  } catch {}
+  return process.resourceUsage().maxRSS;
+};
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const started = performance.now();
 const module = await import(input.bundleUrl);
 const initMs = performance.now() - started;
-const afterInitKb = process.resourceUsage().maxRSS;
+const afterInitKb = peakKb();
 const context = () => {
   const deadline = Date.now() + input.timeoutSeconds * 1000;
   return {
@@ -61,7 +72,7 @@ for (const event of input.events) {
   const spent = process.cpuUsage(cpu);
   runs.push({ ms: performance.now() - start, cpuMs: (spent.user + spent.system) / 1000, result });
 }
-const answer = { initMs, afterInitKb, peakKb: process.resourceUsage().maxRSS, heapUsed: process.memoryUsage().heapUsed, runs };
+const answer = { initMs, afterInitKb, peakKb: peakKb(), heapUsed: process.memoryUsage().heapUsed, runs };
 process.stdout.write(JSON.stringify(answer), () => process.exit(0));
 `;
 
