@@ -9,12 +9,11 @@ import { fileURLToPath } from 'node:url';
  * into one ESM file. The SDK also ships with the nodejs24.x runtime, but
  * the choice is made by init time, not bundle size (issue 15; `npm run
  * bench -- module-init` times both ways in one run): with the SDK bundled,
- * 24 to 26 of 28 functions started faster in each of four runs on
- * 2026-12-03, by up to 29 ms (admin 120 -> 104 ms, dispatcher 131 -> 109 ms,
- * erpFollowup 111 -> 83 ms); those using only SQS or Secrets Manager
- * (crmOutbound, adminAuthorizer, usersPush) come out even, within noise.
- * The price is 355 to 578 KB a bundle instead of at most 250 KB. A bundled
- * SDK is also the version the tests ran, not whichever the runtime carries.
+ * every one of the 26 functions that use it started faster in each of four
+ * fresh-clone runs on 2026-12-04, by 9 to 26 ms (dispatcher 69 -> 45 ms,
+ * admin 65 -> 43 ms, adminAuthorizer 39 -> 30 ms). The price is 343 to
+ * 566 KB a bundle instead of at most 250 KB. A bundled SDK is also the
+ * version the tests ran, not whichever the runtime carries.
  */
 const shim = (name: string): string => fileURLToPath(new URL(`./builtin-shims/${name}.cjs`, import.meta.url));
 
