@@ -23,9 +23,8 @@ const MB = 1024 * 1024;
  * bundle (init), invokes the handler once cold and WARM_RUNS times warm with
  * the events it is given, and prints peak RSS (the kernel's high-water
  * mark, so no peak between samples is missed: `VmHWM` of /proc/self/status
- * on Linux), the
- * heap used after the last invocation, and the timings. Exits at once, so a
- * socket the SDK keeps alive does not hold the bench up.
+ * on Linux), the heap used after the last invocation, and the timings.
+ * Exits at once, so a socket the SDK keeps alive does not hold the bench up.
  */
 const MEASURE = `import { readFileSync } from 'node:fs';
 // Not resourceUsage().maxRSS on Linux: the kernel carries the high-water mark over exec, so a child
