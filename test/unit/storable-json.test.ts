@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactDecimal } from '../../functions/kernel/http/exact-decimal.js';
@@ -77,8 +78,7 @@ describe('parseExactJson: numbers as written', () => {
         const parsed = parseExactJson(`{"label": ${JSON.stringify(label)}, "n": ${text}}`) as { n: unknown };
         // Assess
         const double = Number(text);
-        const exact =
-          Number.isFinite(double) && JSON.stringify(canonicalOf(String(double))) === JSON.stringify(canonicalOf(text));
+        const exact = Number.isFinite(double) && isDeepStrictEqual(canonicalOf(String(double)), canonicalOf(text));
         expect(parsed.n).toEqual(exact ? double : new DecimalText(text));
       }),
       { numRuns: 2_000 },
